@@ -1,0 +1,41 @@
+"""Helpers shared by CLI commands: one-line errors and engine construction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from laneway.config import load_config
+from laneway.engine import Engine
+from laneway.errors import LanewayError
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``laneway: error: message`` on stderr; return the Exit to raise."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"laneway: error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn laneway's own errors into a one-line message and exit code 2."""
+    try:
+        yield
+    except LanewayError as exc:
+        raise fail(str(exc)) from None
+
+
+def engine_from(config: Path | None, classifier: Path | None = None) -> Engine:
+    cfg = load_config(config)
+    if classifier is not None:
+        from laneway.lanes.classifier import LaneClassifier
+
+        return Engine.from_config(cfg, classifier=LaneClassifier.load(classifier))
+    return Engine.from_config(cfg)
+
+
+ConfigOption: Callable[..., Path | None] = typer.Option  # re-exported for symmetry

@@ -1,0 +1,153 @@
+"""The decision engine: profile -> classify -> policy, pure and synchronous.
+
+One :class:`Engine` is built at start (from a :class:`~laneway.config.Config`) and shared by the
+gateway, ``laneway route``, ``laneway eval`` and ``laneway plan``, so a plan can never disagree with
+what the gateway would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from laneway.catalog.model import Catalog
+from laneway.config import Config, PolicySettings
+from laneway.lanes.classifier import LaneClassifier
+from laneway.lanes.lane import Lane, Surface
+from laneway.lanes.profile import RequestProfile, profile_request, text_profile
+from laneway.policy import Decision, LaneCall, Policy
+
+#: Confidence reported for a lane decided by request structure rather than by text.
+STRUCTURAL_CONFIDENCE = 0.99
+_SURFACE_LANE = {Surface.CODEX_CLOUD: Lane.CLOUD_TASK, Surface.CODEX_REVIEW: Lane.CODE_REVIEW}
+
+
+class Engine:
+    __slots__ = ("catalog", "classifier", "hosted_index", "policy", "settings")
+
+    def __init__(self, catalog: Catalog, settings: PolicySettings, classifier: LaneClassifier) -> None:
+        self.catalog = catalog
+        self.settings = settings
+        self.classifier = classifier
+        self.policy = Policy(catalog, settings)
+        self.hosted_index = catalog.hosted_tool_index()
+
+    @classmethod
+    def default(cls) -> Engine:
+        return cls.from_config(Config())
+
+    @classmethod
+    def from_config(cls, config: Config, *, classifier: LaneClassifier | None = None) -> Engine:
+        clf = classifier or LaneClassifier.load(config.classifier.weights)
+        return cls(config.build_catalog(), config.policy, clf)
+
+    # -- profile ---------------------------------------------------------------------------
+    def profile(
+        self, body: Mapping[str, Any], *, endpoint: str, headers: Mapping[str, str] | None = None
+    ) -> RequestProfile:
+        return profile_request(body, endpoint=endpoint, headers=headers, hosted_index=self.hosted_index)
+
+    def profile_text(
+        self,
+        text: str,
+        *,
+        tools: Sequence[str] = (),
+        images: int = 0,
+        surface: Surface = Surface.API,
+    ) -> RequestProfile:
+        return text_profile(text, tools=tools, images=images, surface=surface, hosted_index=self.hosted_index)
+
+    # -- classify --------------------------------------------------------------------------
+    def classify(self, profile: RequestProfile) -> LaneCall:
+        """The lane: explicit hints, then structure, then the text classifier."""
+        if profile.lane_hint is not None:
+            return LaneCall(profile.lane_hint, 1.0, (f"lane forced by {profile.hint_source}",), True)
+        structural = self._structural(profile)
+        if structural is not None:
+            lane, why = structural
+            return LaneCall(lane, STRUCTURAL_CONFIDENCE, (why,))
+        prediction = self.classifier.predict(profile.task_text)
+        signals = ", ".join(prediction.signals[:3])
+        why = f"text classifier: {prediction.lane.value} ({prediction.confidence:.2f})"
+        if signals:
+            why += f" on {signals}"
+        if prediction.confidence < self.settings.min_confidence:
+            default = self.settings.default_lane
+            return LaneCall(
+                default,
+                prediction.confidence,
+                (
+                    why,
+                    f"confidence below {self.settings.min_confidence:.2f}: policy default "
+                    f"{default.value} (mini first, escalates on failure)",
+                ),
+                low_confidence=True,
+            )
+        return LaneCall(prediction.lane, prediction.confidence, (why,))
+
+    def _structural(self, profile: RequestProfile) -> tuple[Lane, str] | None:
+        lane = _SURFACE_LANE.get(profile.surface)
+        if lane is not None:
+            return lane, f"surface {profile.surface.value}"
+        if profile.review is not None:
+            return Lane.CODE_REVIEW, f"review by structure ({profile.review})"
+        if profile.subagent is not None:
+            return Lane.SUBAGENT, f"subagent ({profile.subagent})"
+        if profile.computer_capable or profile.computer_calls:
+            return Lane.COMPUTER_USE, "computer-use tool declared"
+        if profile.tool_output_images and not profile.shell_calls:
+            return Lane.COMPUTER_USE, f"{profile.tool_output_images} screenshot(s) in tool outputs"
+        if profile.shell_capable and profile.shell_calls >= self.settings.terminal_shell_calls:
+            return Lane.TERMINAL, (
+                f"shell tool and a terminal-heavy history ({profile.shell_calls} shell calls, "
+                f"{profile.failing_shell_calls} failing)"
+            )
+        return None
+
+    # -- decide ----------------------------------------------------------------------------
+    def decide_profile(
+        self,
+        profile: RequestProfile,
+        *,
+        requested_model: str | None = None,
+        pinned_model: str | None = None,
+        escalate: str | None = None,
+        exclude: Collection[str] = (),
+        cached_tokens: int = 0,
+    ) -> Decision:
+        call = self.classify(profile)
+        threshold = self.settings.escalate_after_shell_failures
+        if escalate is None and threshold > 0 and profile.consecutive_shell_failures >= threshold:
+            escalate = f"{profile.consecutive_shell_failures} failing shell commands in a row"
+        return self.policy.decide(
+            profile,
+            call,
+            requested_model=requested_model,
+            pinned_model=pinned_model,
+            escalate=escalate,
+            exclude=exclude,
+            cached_tokens=cached_tokens,
+        )
+
+    def decide(
+        self,
+        body: Mapping[str, Any],
+        *,
+        endpoint: str = "responses",
+        headers: Mapping[str, str] | None = None,
+        requested_model: str | None = None,
+    ) -> Decision:
+        """Profile and decide one wire request (library entry point)."""
+        profile = self.profile(body, endpoint=endpoint, headers=headers)
+        return self.decide_profile(profile, requested_model=requested_model)
+
+    def decide_text(
+        self,
+        text: str,
+        *,
+        tools: Sequence[str] = (),
+        images: int = 0,
+        surface: Surface = Surface.API,
+    ) -> Decision:
+        profile = self.profile_text(text, tools=tools, images=images, surface=surface)
+        return self.decide_profile(profile)

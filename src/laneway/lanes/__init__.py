@@ -1,0 +1,1 @@
+"""Lanes of work, request profiles and the lane classifier."""
