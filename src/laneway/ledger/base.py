@@ -1,0 +1,53 @@
+"""LedgerRow and the SpendLedger protocol (backends: memory, sqlite, postgres)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    request_id: str
+    ts: float  # unix seconds when the request arrived
+    endpoint: str  # "chat" | "responses"
+    key_id: str | None  # virtual key id (never the key itself)
+    session: str | None
+    lane: str
+    model_requested: str | None
+    model_served: str | None
+    decision_id: str
+    reasons: str  # the decision's reasons, "; "-joined
+    confidence: float
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    cost_usd: float
+    status: str  # "ok" | "error" | "cancelled" | "upstream_error" | ...
+    http_status: int
+    latency_ms: float
+    overhead_ms: float
+    attempts: int  # upstream attempts, retries and fallbacks included
+    escalated: bool
+    escalation_cause: str | None
+    stream: bool
+    mode: str  # "route" | "shadow" | "off"
+    shadow_lane: str | None = None  # in shadow mode: what laneway would have done
+    shadow_model: str | None = None
+    error: str | None = None
+
+
+class SpendLedger(Protocol):
+    """Append-only. ``write`` must not block the request path (queue it; a writer batches)."""
+
+    async def start(self) -> None: ...
+
+    def write(self, row: LedgerRow) -> None: ...
+
+    async def flush(self) -> None: ...
+
+    async def close(self) -> None: ...  # flushes everything written so far
+
+    async def rows(self, *, limit: int | None = None) -> Sequence[LedgerRow]: ...

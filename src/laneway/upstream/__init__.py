@@ -1,0 +1,1 @@
+"""Upstream providers: the OpenAI-compatible HTTP client and the simulated upstream."""
