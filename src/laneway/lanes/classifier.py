@@ -1,0 +1,207 @@
+"""The lane text classifier: a calibrated linear model over word and structure features.
+
+Prediction is pure numpy: the text becomes a set of feature names (:mod:`laneway.lanes.features`),
+each known name maps to one row of a weight matrix, the rows are summed (scaled by
+``1/sqrt(n)``, i.e. an L2-normalised binary vector), the bias is added, the logits are divided by
+a temperature fitted on held-out folds, and a softmax gives calibrated probabilities.
+
+Weights file (``.npz``, no pickle): ``format``, ``lanes``, ``vocab``, ``weights`` (float16,
+``len(vocab) x len(lanes)``), ``bias``, ``temperature``, ``clip`` (head and tail characters).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from laneway.errors import ClassifierError
+from laneway.lanes.features import STRUCTURAL, Featurizer
+from laneway.lanes.lane import TEXT_LANES, Lane
+
+FORMAT = "laneway-lanes/1"
+WEIGHTS_FILE = "lanes.npz"
+#: How many top contributing features a prediction reports.
+N_SIGNALS = 4
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class TextPrediction:
+    lane: Lane
+    confidence: float
+    probabilities: dict[Lane, float]
+    signals: tuple[str, ...]
+
+
+def describe(feature: str) -> str:
+    """Human-readable name of a feature: ``word 'docker'``, ``words 'docker compose'``, ..."""
+    if feature.startswith("#"):
+        return STRUCTURAL.get(feature, feature[1:])
+    return f"words '{feature}'" if " " in feature else f"word '{feature}'"
+
+
+def packaged_weights() -> Path:
+    """Path of the weights shipped in the package."""
+    return Path(str(resources.files("laneway.lanes").joinpath("weights", WEIGHTS_FILE)))
+
+
+class LaneClassifier:
+    """Text -> :class:`TextPrediction`. Immutable after construction; safe to share."""
+
+    __slots__ = ("_bias", "_featurizer", "_lanes", "_names", "_temperature", "_vocab", "_weights")
+
+    def __init__(
+        self,
+        *,
+        vocab: list[str],
+        weights: FloatArray,
+        bias: FloatArray,
+        temperature: float = 1.0,
+        lanes: tuple[Lane, ...] = TEXT_LANES,
+        featurizer: Featurizer | None = None,
+    ) -> None:
+        if weights.shape != (len(vocab), len(lanes)) or bias.shape != (len(lanes),):
+            raise ClassifierError(
+                f"weights shape {weights.shape} / bias {bias.shape} do not match "
+                f"{len(vocab)} features x {len(lanes)} lanes"
+            )
+        if not math.isfinite(temperature) or temperature <= 0:
+            raise ClassifierError(f"temperature must be a positive number, got {temperature}")
+        self._names = list(vocab)
+        self._vocab = {name: i for i, name in enumerate(vocab)}
+        self._weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self._bias = np.asarray(bias, dtype=np.float32)
+        self._temperature = float(temperature)
+        self._lanes = lanes
+        self._featurizer = featurizer or Featurizer()
+
+    # -- properties used by training / evaluation ---------------------------------------------
+    @property
+    def featurizer(self) -> Featurizer:
+        return self._featurizer
+
+    @property
+    def temperature(self) -> float:
+        return self._temperature
+
+    @property
+    def lanes(self) -> tuple[Lane, ...]:
+        return self._lanes
+
+    @property
+    def n_features(self) -> int:
+        return len(self._names)
+
+    def with_temperature(self, temperature: float) -> LaneClassifier:
+        """A copy of this classifier with another calibration temperature."""
+        return LaneClassifier(
+            vocab=self._names,
+            weights=self._weights,
+            bias=self._bias,
+            temperature=temperature,
+            lanes=self._lanes,
+            featurizer=self._featurizer,
+        )
+
+    # -- prediction ----------------------------------------------------------------------------
+    def columns(self, text: str) -> list[int]:
+        """Indices of the known features present in ``text`` (sorted, for determinism)."""
+        get = self._vocab.get
+        return sorted(c for c in map(get, self._featurizer.features(text)) if c is not None)
+
+    def logits(self, text: str) -> FloatArray:
+        """Uncalibrated scores per lane (temperature not applied)."""
+        cols = self.columns(text)
+        if not cols:
+            return np.zeros(len(self._lanes), dtype=np.float32)
+        total: FloatArray = self._weights[cols].sum(axis=0)
+        return total * np.float32(1.0 / math.sqrt(len(cols))) + self._bias
+
+    def predict(self, text: str) -> TextPrediction:
+        cols = self.columns(text)
+        n = len(self._lanes)
+        if not cols:
+            uniform = 1.0 / n
+            return TextPrediction(
+                lane=Lane.ROUTINE,
+                confidence=uniform,
+                probabilities=dict.fromkeys(self._lanes, uniform),
+                signals=("no known features",),
+            )
+        rows = self._weights[cols]
+        scaled = rows.sum(axis=0) * np.float32(1.0 / math.sqrt(len(cols))) + self._bias
+        z = scaled.astype(np.float64) / self._temperature
+        z -= z.max()
+        e = np.exp(z)
+        p = e / e.sum()
+        best = int(p.argmax())
+        contrib = rows[:, best]
+        top = np.argsort(-contrib, kind="stable")[:N_SIGNALS]
+        signals = tuple(describe(self._names[cols[int(i)]]) for i in top if contrib[int(i)] > 0)
+        probs = p.tolist()
+        return TextPrediction(
+            lane=self._lanes[best],
+            confidence=probs[best],
+            probabilities={lane: probs[i] for i, lane in enumerate(self._lanes)},
+            signals=signals,
+        )
+
+    # -- persistence ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> LaneClassifier:
+        """Load weights from ``path`` (``None``: the weights shipped in the package)."""
+        file = packaged_weights() if path is None else Path(path)
+        if not file.is_file():
+            raise ClassifierError(f"classifier weights not found: {file}")
+        try:
+            with np.load(file, allow_pickle=False) as data:
+                arrays: dict[str, Any] = {key: data[key] for key in data.files}
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            raise ClassifierError(f"cannot read classifier weights {file}: {exc}") from exc
+        missing = {"format", "lanes", "vocab", "weights", "bias", "temperature", "clip"} - set(
+            arrays
+        )
+        if missing:
+            raise ClassifierError(f"{file}: not a laneway weights file (missing {sorted(missing)})")
+        if str(arrays["format"]) != FORMAT:
+            raise ClassifierError(f"{file}: unsupported format {arrays['format']!s} (want {FORMAT})")
+        try:
+            lanes = tuple(Lane.parse(str(x)) for x in arrays["lanes"])
+        except ValueError as exc:
+            raise ClassifierError(f"{file}: {exc}") from exc
+        head, tail = (int(x) for x in arrays["clip"])
+        return cls(
+            vocab=[str(x) for x in arrays["vocab"]],
+            weights=arrays["weights"].astype(np.float32),
+            bias=arrays["bias"].astype(np.float32),
+            temperature=float(arrays["temperature"]),
+            lanes=lanes,
+            featurizer=Featurizer(head_chars=head, tail_chars=tail),
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the weights (compressed ``.npz``); the parent directory must exist."""
+        file = Path(path)
+        try:
+            with file.open("wb") as fh:
+                np.savez_compressed(
+                    fh,
+                    format=np.array(FORMAT),
+                    lanes=np.array([lane.value for lane in self._lanes]),
+                    vocab=np.array(self._names),
+                    weights=self._weights.astype(np.float16),
+                    bias=self._bias,
+                    temperature=np.array(self._temperature),
+                    clip=np.array([self._featurizer.head_chars, self._featurizer.tail_chars]),
+                )
+        except OSError as exc:
+            raise ClassifierError(f"cannot write classifier weights {file}: {exc}") from exc

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from laneway.errors import ClassifierError
+from laneway.lanes.classifier import LaneClassifier, TextPrediction
+from laneway.lanes.lane import TEXT_LANES, Lane
+
+
+@pytest.fixture(scope="module")
+def clf() -> LaneClassifier:
+    return LaneClassifier.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "lane"),
+    [
+        ("Write a python function to find the maximum of three numbers.", Lane.ROUTINE),
+        (
+            "Open Chrome, go to the settings page and turn on the 'Do Not Track' option.",
+            Lane.COMPUTER_USE,
+        ),
+        ("find all files named '*.log' under /var and delete them", Lane.TERMINAL),
+        (
+            "@@ -10,4 +10,6 @@ def load(path):\n-    return open(path).read()\n"
+            "+    with open(path) as fh:\n+        return fh.read()\n",
+            Lane.CODE_REVIEW,
+        ),
+    ],
+)
+def test_packaged_classifier_puts_clear_texts_in_their_lane(
+    clf: LaneClassifier, text: str, lane: Lane
+) -> None:
+    assert clf.predict(text).lane == lane
+
+
+def test_prediction_is_a_calibrated_distribution_over_text_lanes(clf: LaneClassifier) -> None:
+    p = clf.predict("docker compose up fails with 'port is already allocated'")
+    assert isinstance(p, TextPrediction)
+    assert set(p.probabilities) == set(TEXT_LANES)
+    assert sum(p.probabilities.values()) == pytest.approx(1.0)
+    assert p.confidence == max(p.probabilities.values()) == p.probabilities[p.lane]
+    assert p.signals and all(isinstance(s, str) for s in p.signals)
+
+
+def test_empty_text_is_routine_with_low_confidence(clf: LaneClassifier) -> None:
+    for text in ("", "   \n\t"):
+        p = clf.predict(text)
+        assert p.lane == Lane.ROUTINE
+        assert p.confidence <= 0.25
+
+
+def test_prediction_is_deterministic(clf: LaneClassifier) -> None:
+    text = "The migration crashes with KeyError in django/db/models/base.py when saving"
+    assert clf.predict(text) == clf.predict(text)
+
+
+def test_save_and_load_round_trip(clf: LaneClassifier, tmp_path: Path) -> None:
+    path = tmp_path / "w.npz"
+    clf.save(path)
+    again = LaneClassifier.load(path)
+    text = "kubectl rollout status deployment/api hangs forever"
+    assert again.predict(text) == clf.predict(text)
+
+
+def test_missing_weights_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ClassifierError, match="not found"):
+        LaneClassifier.load(tmp_path / "nope.npz")
+
+
+def test_corrupt_weights_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"this is not a zip file")
+    with pytest.raises(ClassifierError, match="cannot read"):
+        LaneClassifier.load(bad)
+
+
+def test_weights_without_the_expected_arrays_are_rejected(tmp_path: Path) -> None:
+    other = tmp_path / "other.npz"
+    np.savez(other, something=np.zeros(3))
+    with pytest.raises(ClassifierError, match="not a laneway weights file"):
+        LaneClassifier.load(other)
