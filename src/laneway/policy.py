@@ -136,8 +136,10 @@ class Policy:
                 f"~{needed} tokens exceed its context window {card.context_window}",
             )  # fmt: skip
         if missing:
-            return Candidate(name, True, f"kept; strips hosted tool {', '.join(missing)}", tuple(missing))
-        return Candidate(name, True, "kept")
+            return Candidate(
+                name, True, f"passes once laneway strips hosted tool {', '.join(missing)}", tuple(missing)
+            )
+        return Candidate(name, True, "passes every constraint")
 
     def decide(
         self,
@@ -182,8 +184,13 @@ class Policy:
             reasons.append(f"requested model {requested_model} honoured")
         elif requested_model is not None:
             reasons.append(f"requested model {requested_model} dropped: {candidates[0].why}")
-        else:
+        elif chosen.model == lane_policy.owner:
             reasons.append(f"{chosen.model} owns lane {call.lane.value}: {lane_policy.why}")
+        else:
+            owner = next(c for c in candidates if c.model == lane_policy.owner)
+            reasons.append(
+                f"lane owner {owner.model} dropped ({owner.why}); next candidate {chosen.model} serves"
+            )
         by_name = {c.model: c for c in kept}
         target = self.settings.escalation_model
         if escalate is not None and chosen.model != target and target in by_name:

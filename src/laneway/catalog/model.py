@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 import yaml
 
 from laneway.errors import ConfigError
 from laneway.lanes.lane import Lane
+
+T = TypeVar("T")
 
 
 class Prices(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -138,14 +140,45 @@ def load_catalog(overrides: Mapping[str, Any] | None = None, *, source: str = "c
         if not isinstance(overrides, Mapping):
             raise ConfigError(source, "expected a mapping")
         data = merge_overrides(data, overrides)
+    plain = _yaml_keys_to_str(data)
+    models = _convert_each(plain.pop("models", None), ModelCard, f"{source}.models")
+    lanes = _convert_each(plain.pop("lanes", None), LanePolicy, f"{source}.lanes")
+    rest = _convert(plain, _CatalogRest, source)
     try:
-        catalog = msgspec.convert(_yaml_keys_to_str(data), Catalog, strict=False)
-    except msgspec.ValidationError as exc:
-        message, _, where = str(exc).partition(" - at ")
-        path = where.strip("`").removeprefix("$").lstrip(".")
-        raise ConfigError(f"{source}.{path}" if path else source, message) from exc
+        lane_map = {Lane.parse(name): policy for name, policy in lanes.items()}
+    except ValueError as exc:
+        raise ConfigError(f"{source}.lanes", str(exc)) from exc
+    catalog = Catalog(
+        models=models,
+        lanes=lane_map,
+        hosted_tool_types=rest.hosted_tool_types,
+        benchmark_names=rest.benchmark_names,
+        guide=rest.guide,
+    )
     _check_references(catalog, source)
     return catalog
+
+
+class _CatalogRest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    hosted_tool_types: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    benchmark_names: dict[str, str] = msgspec.field(default_factory=dict)
+    guide: Guide = msgspec.field(default_factory=Guide)
+
+
+def _convert(data: Any, kind: type[T], where: str) -> T:
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as exc:
+        message, _, at = str(exc).partition(" - at ")
+        path = at.strip("`").removeprefix("$").lstrip(".")
+        raise ConfigError(f"{where}.{path}" if path else where, message) from exc
+
+
+def _convert_each(data: Any, kind: type[T], where: str) -> dict[str, T]:
+    """Decode a mapping of named entries one by one, so an error names the entry."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(where, "expected a mapping of names to entries")
+    return {name: _convert(entry, kind, f"{where}.{name}") for name, entry in data.items()}
 
 
 def _check_references(catalog: Catalog, source: str) -> None:

@@ -74,7 +74,7 @@ def render(decision: Decision, console: Console, title: str | None = None) -> No
         table.add_row("why" if i == 0 else "", reason)
     for i, c in enumerate(decision.candidates):
         mark = "[green]kept[/]" if c.kept else "[red]dropped[/]"
-        table.add_row("candidates" if i == 0 else "", f"{c.model}: {mark} - {c.why}")
+        table.add_row("candidates" if i == 0 else "", f"{c.model}: {mark} ({c.why})")
     console.print(table)
 
 

@@ -1,0 +1,108 @@
+"""The engine: hints, then request structure, then the text classifier; one explained Decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from laneway.config import Config, PolicySettings
+from laneway.engine import Engine
+from laneway.lanes.lane import Lane, Surface
+
+MINI, CODEX = "gpt-5.4-mini", "gpt-5.3-codex"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.default()
+
+
+def _shell_history(codes: list[int]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [{"role": "user", "content": "make the integration tests pass"}]
+    for i, code in enumerate(codes):
+        items.append({"type": "function_call", "call_id": f"c{i}", "name": "exec_command", "arguments": "{}"})
+        items.append(
+            {"type": "function_call_output", "call_id": f"c{i}", "output": f"Process exited with code {code}"}
+        )
+    return items
+
+
+EXEC = {"type": "function", "name": "exec_command", "parameters": {}, "strict": False}
+
+
+def test_codex_fixture_is_routed_to_mini_because_codex_lacks_web_search(
+    engine: Engine, codex_request: dict[str, Any], codex_headers: dict[str, str]
+) -> None:
+    d = engine.decide(codex_request, endpoint="responses", headers=codex_headers)
+    assert d.model == MINI
+    assert d.candidates[0].model == CODEX and not d.candidates[0].kept
+    assert d.session_key == codex_request["prompt_cache_key"]
+
+
+def test_a_lane_hint_forces_the_lane(engine: Engine) -> None:
+    d = engine.decide({"model": "laneway/code_review", "input": "hello"}, endpoint="responses")
+    assert (d.lane, d.model, d.forced, d.confidence) == (Lane.CODE_REVIEW, CODEX, True, 1.0)
+    assert d.reasons[0] == "lane forced by model alias laneway/code_review"
+
+
+def test_a_codex_cloud_surface_is_a_cloud_task_on_codex(engine: Engine) -> None:
+    d = engine.decide_text("write a haiku", surface=Surface.CODEX_CLOUD)
+    assert (d.lane, d.model) == (Lane.CLOUD_TASK, CODEX)
+
+
+def test_subagent_marker_goes_to_mini(engine: Engine) -> None:
+    body = {"model": "auto", "input": "refactor the parser module and fix the failing test"}
+    d = engine.decide(body, headers={"x-openai-subagent": "collab_spawn"})
+    assert (d.lane, d.model) == (Lane.SUBAGENT, MINI)
+
+
+def test_computer_use_tool_goes_to_mini(engine: Engine) -> None:
+    body = {"model": "auto", "input": "book the flight", "tools": [{"type": "computer"}]}
+    d = engine.decide(body)
+    assert (d.lane, d.model) == (Lane.COMPUTER_USE, MINI)
+
+
+def test_shell_tool_with_a_terminal_heavy_history_is_terminal(engine: Engine) -> None:
+    body = {"model": "auto", "input": _shell_history([0, 0, 0]), "tools": [EXEC]}
+    d = engine.decide(body)
+    assert (d.lane, d.model, d.escalated) == (Lane.TERMINAL, CODEX, False)
+    assert "terminal-heavy history (3 shell calls, 0 failing)" in d.reasons[0]
+
+
+def test_consecutive_failing_shell_commands_escalate_to_codex() -> None:
+    engine = Engine.from_config(Config(policy=PolicySettings(terminal_shell_calls=10)))
+    body = {
+        "model": "auto",
+        "input": _shell_history([1, 1, 1]),
+        "tools": [EXEC],
+        "metadata": {"lane": "routine"},
+    }
+    d = engine.decide(body)
+    assert (d.lane, d.model, d.escalated) == (Lane.ROUTINE, CODEX, True)
+    assert "escalated to gpt-5.3-codex: 3 failing shell commands in a row" in d.reasons
+
+
+def test_low_confidence_falls_back_to_the_policy_default_and_says_so() -> None:
+    engine = Engine.from_config(Config(policy=PolicySettings(min_confidence=1.01)))
+    d = engine.decide_text("reverse a linked list in place")
+    assert (d.lane, d.model, d.low_confidence) == (Lane.ROUTINE, MINI, True)
+    assert any("policy default routine (mini first, escalates on failure)" in r for r in d.reasons)
+
+
+def test_the_library_entry_point(engine: Engine) -> None:
+    import laneway
+
+    d = laneway.decide(
+        {"model": "laneway/auto", "messages": [{"role": "user", "content": "hi"}]}, endpoint="chat"
+    )
+    assert d.model in (MINI, CODEX)
+    assert set(d.to_dict()) >= {
+        "lane",
+        "model",
+        "confidence",
+        "reasons",
+        "candidates",
+        "estimated_cost_usd",
+        "forced",
+    }
