@@ -17,12 +17,14 @@
         ├── RateLimitError          429 rate_limit_exceeded
         │   └── InsufficientQuotaError 429 insufficient_quota
         ├── InternalError           500
+        │   └── LimitsUnavailableError 503 the limits/budget store is unreachable (fail closed)
         └── UpstreamError           502 upstream failure after retries and fallbacks
             ├── UpstreamUnavailableError 503
             └── UpstreamTimeoutError     504
 
 HTTP-facing errors carry ``status_code``, ``type`` and ``code`` as class attributes; one
-handler renders them (:meth:`HTTPError.to_body`).
+handler renders them (:meth:`HTTPError.to_body`) with the extra response headers in
+:attr:`HTTPError.headers` (``Retry-After``, ``x-ratelimit-*``; empty for most errors).
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ class HTTPError(LanewayError):
         self.param = param
         if code is not None:
             self.code = code
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Extra response headers for this error; subclasses that rate-limit fill it."""
+        return {}
 
     def to_body(self) -> dict[str, object]:
         return {
@@ -123,6 +130,13 @@ class InternalError(HTTPError):
     status_code = 500
     type = "server_error"
     code = "internal_error"
+
+
+class LimitsUnavailableError(InternalError):
+    """The rate-limit / budget store cannot be reached: refuse rather than admit unmetered."""
+
+    status_code = 503
+    code = "limits_unavailable"
 
 
 class UpstreamError(HTTPError):

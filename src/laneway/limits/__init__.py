@@ -1,0 +1,1 @@
+"""Rate limits and budget reservations: protocols, an in-process backend and a Redis backend."""
