@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from laneway.errors import LanewayError
+
 
 @dataclass(frozen=True, slots=True)
 class LedgerRow:
@@ -51,3 +53,7 @@ class SpendLedger(Protocol):
     async def close(self) -> None: ...  # flushes everything written so far
 
     async def rows(self, *, limit: int | None = None) -> Sequence[LedgerRow]: ...
+
+
+class LedgerClosedError(LanewayError):
+    """``write`` after ``close``: the row would be lost, so it fails loudly instead."""
