@@ -7,8 +7,9 @@ dropped, so every routing choice can be explained (headers, ledger, ``laneway ro
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from laneway.catalog.model import Catalog, ModelCard
 from laneway.config import PolicySettings
@@ -25,8 +26,7 @@ _CAPABILITY_WHY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(msgspec.Struct, frozen=True):
     model: str
     kept: bool
     why: str
@@ -36,8 +36,7 @@ class Candidate:
         return {"model": self.model, "kept": self.kept, "why": self.why}
 
 
-@dataclass(frozen=True, slots=True)
-class LaneCall:
+class LaneCall(msgspec.Struct, frozen=True):
     """What the classifier stage concluded: the lane, how sure, and why."""
 
     lane: Lane
@@ -47,8 +46,7 @@ class LaneCall:
     low_confidence: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     lane: Lane
     model: str
     confidence: float
@@ -64,7 +62,6 @@ class Decision:
     stripped_tools: tuple[str, ...] = ()
     session_key: str | None = None
     surface: Surface = Surface.API
-    signals: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fallbacks(self) -> tuple[str, ...]:

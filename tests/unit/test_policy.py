@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from laneway.catalog import load_catalog
@@ -20,8 +21,7 @@ def policy(**settings: object) -> Policy:
 
 def profile(text: str = "task", **kw: object) -> RequestProfile:
     p = text_profile(text, hosted_index=load_catalog().hosted_tool_index())
-    fields = {f: getattr(p, f) for f in p.__slots__}  # type: ignore[attr-defined]
-    return RequestProfile(**{**fields, **kw})  # type: ignore[arg-type]
+    return msgspec.structs.replace(p, **kw)
 
 
 def call(lane: Lane) -> LaneCall:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from laneway.cost import TOKENS_PER_IMAGE, estimate_text_tokens
 from laneway.errors import BadRequestError
@@ -48,8 +49,7 @@ SURFACE_HEADER = "x-laneway-surface"
 LANE_MODEL_PREFIX = "laneway/"
 
 
-@dataclass(frozen=True, slots=True)
-class RequestProfile:
+class RequestProfile(msgspec.Struct, frozen=True):
     endpoint: str  # "chat" | "responses" | "text"
     model: str | None = None
     task_text: str = ""  # the newest user task
