@@ -12,6 +12,8 @@ _COMMAND_MODULES = (
     "laneway.cli.eval",
     "laneway.cli.serve",
     "laneway.cli.plan",
+    "laneway.cli.simulate",
+    "laneway.cli.keys",
 )
 
 
