@@ -15,7 +15,9 @@ import yaml
 
 from laneway.catalog.model import Catalog, load_catalog
 from laneway.errors import ConfigError
+from laneway.keys.settings import AuthSettings, KeyStoreSettings
 from laneway.lanes.lane import Lane
+from laneway.limits.settings import LimitsSettings
 
 
 class PolicySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -46,6 +48,9 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     catalog: dict[str, Any] = msgspec.field(default_factory=dict)
     policy: PolicySettings = msgspec.field(default_factory=PolicySettings)
     classifier: ClassifierSettings = msgspec.field(default_factory=ClassifierSettings)
+    auth: AuthSettings = msgspec.field(default_factory=AuthSettings)
+    keys: KeyStoreSettings = msgspec.field(default_factory=KeyStoreSettings)
+    limits: LimitsSettings = msgspec.field(default_factory=LimitsSettings)
 
     def build_catalog(self) -> Catalog:
         catalog = load_catalog(self.catalog, source="catalog")

@@ -26,5 +26,16 @@ class LimitsSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     redis_prefix: str = "laneway:"
     #: Enforce each upstream model's TPM for the account's tier (catalog ``tpm_by_tier``).
     model_tpm: bool = True
+    #: Output tokens a budget reservation assumes when a request sets no maximum. Empty: the
+    #: model's maximum output (never under-reserves; a large share of a small budget per request).
+    reserve_output_tokens: int | None = None
+    #: Output tokens a TPM acquire assumes when a request sets no maximum (settled to the real use).
+    estimate_output_tokens: int = 1000
     #: Lanes that may spill to their next candidate model when the owner's TPM headroom is gone.
     spill_lanes: list[Lane] = msgspec.field(default_factory=_default_spill_lanes)
+
+    def __post_init__(self) -> None:
+        if self.reserve_output_tokens is not None and self.reserve_output_tokens < 1:
+            raise ValueError(f"reserve_output_tokens must be >= 1 (got {self.reserve_output_tokens})")
+        if self.estimate_output_tokens < 0:
+            raise ValueError(f"estimate_output_tokens must be >= 0 (got {self.estimate_output_tokens})")

@@ -1,0 +1,420 @@
+"""Admission: who is calling, may they use this model and lane, and is there budget and rate left.
+
+The gateway holds one :class:`Admission` (built by :meth:`Admission.open` at start) and calls, per
+request::
+
+    ctx = await admission.authenticate(headers.get("authorization"))        # 401
+    ...decide...
+    res = await admission.admit_decision(ctx, decision, max_output_tokens=...)   # 403 / 429 / 503
+    ...dispatch...           # every fallback / escalation: admit again for the new model,
+                             # then settle the reservation of the attempt it replaces with 0
+    await admission.settle(res, actual_cost_usd=..., actual_tokens=...)
+
+:meth:`Admission.admit` re-checks the key's models and lanes itself, so no path (fallback,
+escalation, spill) can reach a model without the check. When a model's TPM headroom is gone it
+raises :class:`ModelSaturatedError` with ``spill_allowed``: the gateway re-decides with
+``exclude={exc.model}`` and admits the new decision, or returns the error (429) as it is.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from laneway.errors import (
+    AuthenticationError,
+    ConfigError,
+    InsufficientQuotaError,
+    LimitsUnavailableError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from laneway.keys.cache import KeyCache
+from laneway.keys.model import hash_key, hashes_equal, period_end, period_key, well_formed
+from laneway.limits.base import BudgetReservation, Limits, RateDecision
+
+if TYPE_CHECKING:
+    from laneway.catalog.model import Catalog
+    from laneway.config import Config
+    from laneway.keys.model import VirtualKey
+    from laneway.keys.settings import AuthMode
+    from laneway.limits.settings import LimitsSettings
+    from laneway.policy import Decision
+
+log = logging.getLogger("laneway.admission")
+
+MISSING_KEY = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header "
+    "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+)
+INCORRECT_KEY = "Incorrect API key provided."
+
+
+# -- errors with headers ------------------------------------------------------------------------
+class RateLimitedError(RateLimitError):
+    """429 with ``Retry-After`` and the ``x-ratelimit-*`` headers of the limit that refused."""
+
+    def __init__(self, message: str, *, retry_after_s: float, decision: RateDecision) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.decision = decision
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            "retry-after": str(max(1, math.ceil(self.retry_after_s))),
+            "retry-after-ms": str(max(1, math.ceil(self.retry_after_s * 1000))),
+            **self.decision.headers(),
+        }
+
+
+class ModelSaturatedError(RateLimitedError):
+    """The model's TPM headroom (for the account's tier) is gone.
+
+    ``spill_allowed``: the lane's policy lets the gateway re-decide without ``model``.
+    """
+
+    def __init__(
+        self, message: str, *, model: str, lane: str, spill_allowed: bool, retry_after_s: float,
+        decision: RateDecision,
+    ) -> None:  # fmt: skip
+        super().__init__(message, retry_after_s=retry_after_s, decision=decision)
+        self.model = model
+        self.lane = lane
+        self.spill_allowed = spill_allowed
+
+
+class BudgetExhaustedError(InsufficientQuotaError):
+    """429 ``insufficient_quota``: the key's budget for this period cannot cover the request."""
+
+    def __init__(self, message: str, *, key_id: str, resets_at: float | None) -> None:
+        super().__init__(message)
+        self.key_id = key_id
+        self.resets_at = resets_at
+
+
+# -- results ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class KeyContext:
+    """Who is calling. ``key`` is set for a virtual key; master and anonymous have none."""
+
+    kind: Literal["key", "master", "anonymous"]
+    key: VirtualKey | None = None
+
+    @property
+    def key_id(self) -> str | None:
+        """What the ledger records (never the key itself)."""
+        if self.key is not None:
+            return self.key.id
+        return "master" if self.kind == "master" else None
+
+    @property
+    def is_master(self) -> bool:
+        return self.kind == "master"
+
+
+@dataclass(slots=True)
+class Reservation:
+    """What :meth:`Admission.admit` took; :meth:`Admission.settle` gives back the unused part."""
+
+    ctx: KeyContext
+    model: str
+    lane: str
+    est_tokens: int
+    max_cost_usd: float
+    now: float
+    budget: BudgetReservation | None = None
+    model_tpm: int | None = None
+    #: ``x-ratelimit-*`` headers for the reply (the key's limits, else the model's tokens).
+    headers: dict[str, str] = field(default_factory=dict)
+    settled: bool = False
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(config: Config, host: str) -> None:
+    """``auth: none`` serves anyone who can connect: only on a loopback address."""
+    if config.auth.mode == "none" and not is_loopback(host):
+        raise ConfigError(
+            "auth.mode",
+            f"'none' turns authentication off and is allowed only on a loopback bind, not {host!r}; "
+            "use auth.mode: keys (or master) or bind 127.0.0.1",
+        )
+
+
+def check_workers(config: Config, workers: int) -> None:
+    """Several workers with in-process limits would each keep their own budgets and limits."""
+    if workers > 1 and config.limits.backend == "memory":
+        raise ConfigError(
+            "limits.backend",
+            f"--workers {workers} with the in-process limits backend would multiply every budget "
+            f"and rate limit by {workers}; set limits.backend: redis (and limits.redis_url or "
+            f"${config.limits.redis_url_env}) to share them, or run one worker",
+        )
+
+
+class Admission:
+    """Authentication, key permissions, rate limits and budget reservations for one process."""
+
+    def __init__(
+        self,
+        *,
+        mode: AuthMode,
+        keys: KeyCache | None,
+        secret: bytes,
+        master_key: str | None,
+        limits: Limits,
+        catalog: Catalog,
+        settings: LimitsSettings,
+        tier: int = 1,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if mode == "keys" and keys is None:
+            raise ConfigError("auth.mode", "'keys' needs a key store")
+        if mode == "master" and master_key is None:
+            raise ConfigError("auth.mode", "'master' needs a master key (auth.master_key_env)")
+        self.mode = mode
+        self.keys = keys
+        self._secret = secret
+        self._master = master_key.encode("utf-8") if master_key else None
+        self.limits = limits
+        self.catalog = catalog
+        self.settings = settings
+        self.tier = tier
+        self.clock = clock
+
+    @classmethod
+    async def open(
+        cls,
+        config: Config,
+        catalog: Catalog,
+        *,
+        tier: int = 1,
+        clock: Callable[[], float] = time.time,
+        env: Mapping[str, str] | None = None,
+    ) -> Admission:
+        """Build from config: key store (started), cache, secret, master key, limits backend."""
+        from laneway.keys.base import open_key_store
+        from laneway.keys.service import load_master_key, load_secret
+        from laneway.limits.base import open_limits
+
+        auth = config.auth
+        master = load_master_key(auth, env=env)
+        cache: KeyCache | None = None
+        secret = b""
+        if auth.mode == "keys":
+            secret = load_secret(auth, env=env)
+            store = open_key_store(config.keys, env=None if env is None else dict(env))
+            await store.start()
+            cache = KeyCache(store, ttl_s=auth.cache_ttl_s, max_entries=auth.cache_size, clock=clock)
+        limits = open_limits(config.limits, env=env)
+        return cls(
+            mode=auth.mode, keys=cache, secret=secret, master_key=master, limits=limits,
+            catalog=catalog, settings=config.limits, tier=tier, clock=clock,
+        )  # fmt: skip
+
+    async def close(self) -> None:
+        await self.limits.close()
+        if self.keys is not None:
+            await self.keys.store.close()
+
+    # -- who ------------------------------------------------------------------------------------
+    async def authenticate(self, authorization: str | None) -> KeyContext:
+        """The caller behind an ``Authorization: Bearer ...`` header, or 401."""
+        if self.mode == "none":
+            return KeyContext("anonymous")
+        token = _bearer(authorization)
+        if token is None:
+            raise AuthenticationError(MISSING_KEY)
+        if self._master is not None and hmac.compare_digest(token.encode("utf-8"), self._master):
+            return KeyContext("master")
+        if self.mode == "master" or self.keys is None or not well_formed(token):
+            raise AuthenticationError(INCORRECT_KEY)
+        digest = hash_key(self._secret, token)
+        key = await self.keys.lookup(digest)
+        if key is None or not hashes_equal(key.key_hash, digest):
+            raise AuthenticationError(INCORRECT_KEY)
+        if key.revoked:
+            raise AuthenticationError("This API key has been revoked.")
+        if key.expired(self.clock()):
+            raise AuthenticationError("This API key has expired.")
+        return KeyContext("key", key)
+
+    def require_master(self, ctx: KeyContext) -> None:
+        """The admin API (``/admin/keys``) opens only to the master key."""
+        if not ctx.is_master:
+            raise PermissionDeniedError("Only the master key may use the admin API.")
+
+    # -- what -----------------------------------------------------------------------------------
+    def check_model_and_lane(self, ctx: KeyContext, model: str, lane: str) -> None:
+        """403 when the key may not use ``model`` or ``lane``."""
+        key = ctx.key
+        if key is None:
+            return
+        if not key.allows_model(model):
+            raise PermissionDeniedError(
+                f"This key may not use model {model!r} (allowed: {', '.join(key.models)})", param="model"
+            )
+        if not key.allows_lane(lane):
+            raise PermissionDeniedError(
+                f"This key may not use lane {lane!r} (allowed: {', '.join(key.lanes)})", param="model"
+            )
+
+    def allowed_models(self, ctx: KeyContext) -> frozenset[str] | None:
+        """Models the key may use (``None``: all); the gateway can ``exclude`` the rest up front."""
+        return None if ctx.key is None or not ctx.key.models else frozenset(ctx.key.models)
+
+    def max_cost_usd(self, model: str, input_tokens: int, max_output_tokens: int | None) -> float:
+        """The most a request can cost on ``model``: what a budget reservation holds."""
+        from laneway.cost import Usage, cost_usd
+
+        card = self.catalog.models[model]
+        output = max_output_tokens or self.settings.reserve_output_tokens or card.max_output_tokens
+        return cost_usd(card, Usage(input_tokens, 0, min(output, card.max_output_tokens)))
+
+    def estimate_tokens(self, input_tokens: int, max_output_tokens: int | None) -> int:
+        """Tokens a TPM acquire takes before the reply (settled to the real count after)."""
+        return input_tokens + (max_output_tokens or self.settings.estimate_output_tokens)
+
+    async def admit_decision(
+        self, ctx: KeyContext, decision: Decision, *, max_output_tokens: int | None, model: str | None = None
+    ) -> Reservation:
+        """:meth:`admit` for ``decision`` (or one of its fallbacks, ``model``)."""
+        chosen = model or decision.model
+        inputs = decision.estimated_input_tokens
+        return await self.admit(
+            ctx,
+            model=chosen,
+            lane=decision.lane.value,
+            max_cost_usd=self.max_cost_usd(chosen, inputs, max_output_tokens),
+            est_tokens=self.estimate_tokens(inputs, max_output_tokens),
+        )
+
+    async def admit(
+        self, ctx: KeyContext, *, model: str, lane: str, max_cost_usd: float, est_tokens: int
+    ) -> Reservation:
+        """Check permissions, take model TPM, key RPM/TPM and budget -- all or none.
+
+        Raises 403 :class:`PermissionDeniedError`, 429 :class:`ModelSaturatedError` (spill hint),
+        429 :class:`RateLimitedError`, 429 :class:`BudgetExhaustedError`, 503
+        :class:`LimitsUnavailableError` (fail closed).
+        """
+        self.check_model_and_lane(ctx, model, lane)
+        now = self.clock()
+        res = Reservation(ctx, model, lane, est_tokens, max_cost_usd, now)
+        limiter = self.limits.limiter
+        card = self.catalog.models.get(model)
+        model_tpm = card.tpm_by_tier.get(self.tier) if card is not None and self.settings.model_tpm else None
+        if model_tpm is not None:
+            got = await limiter.acquire(f"model:{model}", rpm=None, tpm=model_tpm, tokens=est_tokens, now=now)
+            if not got.allowed:
+                spill = lane in self.settings.spill_lanes
+                raise ModelSaturatedError(
+                    f"Rate limit reached for {model} (tier {self.tier}): tokens per min {model_tpm}. "
+                    f"Please try again in {got.retry_after_s:.3g}s.",
+                    model=model, lane=lane, spill_allowed=spill, retry_after_s=got.retry_after_s,
+                    decision=got,
+                )  # fmt: skip
+            res.model_tpm = model_tpm
+            res.headers = got.headers()
+        try:
+            await self._admit_key(ctx, res)
+        except (RateLimitError, LimitsUnavailableError):
+            await self._give_back(res, requests=0, tokens=est_tokens, key=False)
+            raise
+        return res
+
+    async def _admit_key(self, ctx: KeyContext, res: Reservation) -> None:
+        key = ctx.key
+        if key is None:
+            return
+        if key.rpm is not None or key.tpm is not None:
+            got = await self.limits.limiter.acquire(
+                f"key:{key.id}", rpm=key.rpm, tpm=key.tpm, tokens=res.est_tokens, now=res.now
+            )
+            if not got.allowed:
+                limit = (
+                    f"requests per min {key.rpm}"
+                    if got.remaining_requests == 0
+                    else f"tokens per min {key.tpm}"
+                )
+                raise RateLimitedError(
+                    f"Rate limit reached for key {key.id}: {limit}. "
+                    f"Please try again in {got.retry_after_s:.3g}s.",
+                    retry_after_s=got.retry_after_s, decision=got,
+                )  # fmt: skip
+            res.headers = {**res.headers, **got.headers()}
+        if key.budget_usd is None:
+            return
+        window = period_key(key.period, res.now)
+        ends = period_end(key.period, res.now)
+        try:
+            check = await self.limits.budget.reserve(
+                key.id, window, limit_usd=key.budget_usd, amount_usd=res.max_cost_usd, expires_at=ends
+            )
+        except LimitsUnavailableError:
+            await self._give_back(res, requests=1, tokens=res.est_tokens, key=True, model=False)
+            raise
+        if not check.ok:
+            await self._give_back(res, requests=1, tokens=res.est_tokens, key=True, model=False)
+            log.info("budget refused key=%s window=%s used=%.6f", key.id, window, check.used_usd)
+            raise BudgetExhaustedError(
+                f"You exceeded your current quota: key {key.id} has ${check.remaining_usd:.6f} left "
+                f"of its ${key.budget_usd:g} {key.period.value} budget and this request may cost up "
+                f"to ${res.max_cost_usd:.6f}.",
+                key_id=key.id, resets_at=ends,
+            )  # fmt: skip
+        res.budget = check.reservation
+
+    async def _give_back(
+        self, res: Reservation, *, requests: int, tokens: int, key: bool = True, model: bool = True
+    ) -> None:
+        limiter, k = self.limits.limiter, res.ctx.key
+        try:
+            if model and res.model_tpm is not None:
+                await limiter.adjust(
+                    f"model:{res.model}", rpm=None, tpm=res.model_tpm, requests=0, tokens=tokens, now=res.now
+                )
+            if key and k is not None and (k.rpm is not None or k.tpm is not None):
+                await limiter.adjust(
+                    f"key:{k.id}", rpm=k.rpm, tpm=k.tpm, requests=requests, tokens=tokens, now=res.now
+                )
+        except LimitsUnavailableError as exc:
+            log.warning("could not give back a reservation (%s): limits over-count until they refill", exc)
+
+    async def settle(self, reservation: Reservation, *, actual_cost_usd: float, actual_tokens: int) -> None:
+        """After the reply (or failure: cost 0): charge the real cost, release the rest.
+
+        Settling twice is a no-op. Raises :class:`LimitsUnavailableError` when the budget store is
+        unreachable (the reservation then stays counted: fail closed).
+        """
+        if reservation.settled:
+            return
+        reservation.settled = True
+        if reservation.budget is not None:
+            await self.limits.budget.settle(reservation.budget, actual_cost_usd)
+        back = reservation.est_tokens - actual_tokens
+        if back:
+            reservation.now = self.clock()
+            await self._give_back(reservation, requests=0, tokens=back)
