@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import yaml
@@ -43,6 +43,112 @@ class ClassifierSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True
     weights: str | None = None
 
 
+# -- gateway (``laneway serve``) ---------------------------------------------------------------
+
+#: Routing modes: ``route`` decides every request; ``shadow`` serves the requested model and logs
+#: what laneway would have done; ``off`` forwards the requested model untouched.
+RoutingMode = Literal["route", "shadow", "off"]
+ProviderType = Literal["openai", "simulated"]
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+def _positive(path: str, value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{path} must be > 0 (got {value})")
+
+
+class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    host: str = "127.0.0.1"
+    port: int = 4000
+    #: Request bodies over this many bytes get 413 (Codex resends the whole history: keep it big).
+    max_body_bytes: int = 32 * 1024 * 1024
+    routing: RoutingMode = "route"
+    #: Model names that ask laneway to route (``laneway/<lane>`` always forces a lane).
+    auto_aliases: list[str] = msgspec.field(default_factory=lambda: ["laneway/auto", "auto"])
+    #: The OpenAI usage tier of the account (1-5): the catalog's per-tier limits apply.
+    tier: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.tier <= 5:
+            raise ValueError(f"tier must be between 1 and 5 (got {self.tier})")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535 (got {self.port})")
+        _positive("max_body_bytes", self.max_body_bytes)
+
+
+class ProviderSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One upstream deployment: a base_url + key serving some catalog models."""
+
+    name: str
+    type: ProviderType = "openai"
+    #: Ends in ``/v1``. Default: the real API for ``openai``; ignored for ``simulated``.
+    base_url: str | None = None
+    #: Environment variable holding the API key (never the key itself in the file).
+    api_key_env: str | None = "OPENAI_API_KEY"
+    #: Extra headers sent on every upstream request (``OpenAI-Organization``, ...).
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
+    connect_timeout_s: float = 5.0
+    #: Time to the first byte of the reply; past it the attempt fails over (504 at the end).
+    first_byte_timeout_s: float = 120.0
+    #: Longest silence allowed between two chunks of a reply.
+    read_timeout_s: float = 600.0
+    #: Catalog models this provider serves; empty means every catalog model.
+    models: list[str] = msgspec.field(default_factory=list)
+    #: ``simulated`` only: latency of every simulated reply, in milliseconds.
+    simulated_latency_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("connect_timeout_s", "first_byte_timeout_s", "read_timeout_s"):
+            _positive(name, getattr(self, name))
+        if self.simulated_latency_ms < 0:
+            raise ValueError("simulated_latency_ms must be >= 0")
+
+
+class RetrySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    #: Attempts per deployment (the first included) before falling back to the next one.
+    max_attempts: int = 2
+    backoff_base_s: float = 0.25
+    backoff_max_s: float = 4.0
+    #: A server's Retry-After is honoured up to this many seconds (longer: fall back instead).
+    max_retry_after_s: float = 10.0
+    #: After this many consecutive failures a deployment cools down for ``cooldown_s``.
+    cooldown_failures: int = 3
+    cooldown_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be >= 1")
+        if self.cooldown_failures < 1:
+            raise ValueError("cooldown_failures must be >= 1")
+        if self.backoff_base_s < 0 or self.backoff_max_s < 0 or self.max_retry_after_s < 0:
+            raise ValueError("backoff and retry-after limits must be >= 0")
+
+
+class SessionSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    #: A session's pin and escalation are forgotten after this long without a request.
+    ttl_s: float = 3600.0
+    max_sessions: int = 100_000
+    #: Escalate a session when its model fails upstream after retries.
+    escalate_on_upstream_failure: bool = True
+    #: Escalate (and retry once) when a non-streamed reply fails verification.
+    escalate_on_verification: bool = True
+
+    def __post_init__(self) -> None:
+        _positive("ttl_s", self.ttl_s)
+        _positive("max_sessions", self.max_sessions)
+
+
+class LedgerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    #: SQLite file (WAL); ``:memory:`` keeps rows in memory only.
+    path: str = "laneway-ledger.db"
+    batch_size: int = 256
+    flush_interval_s: float = 0.5
+
+    def __post_init__(self) -> None:
+        _positive("batch_size", self.batch_size)
+        _positive("flush_interval_s", self.flush_interval_s)
+
+
 class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     #: Overrides and additions to the built-in catalog (same shape as catalog/builtin.yaml).
     catalog: dict[str, Any] = msgspec.field(default_factory=dict)
@@ -51,6 +157,11 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     auth: AuthSettings = msgspec.field(default_factory=AuthSettings)
     keys: KeyStoreSettings = msgspec.field(default_factory=KeyStoreSettings)
     limits: LimitsSettings = msgspec.field(default_factory=LimitsSettings)
+    server: ServerSettings = msgspec.field(default_factory=ServerSettings)
+    providers: list[ProviderSettings] = msgspec.field(default_factory=list)
+    retry: RetrySettings = msgspec.field(default_factory=RetrySettings)
+    sessions: SessionSettings = msgspec.field(default_factory=SessionSettings)
+    ledger: LedgerSettings = msgspec.field(default_factory=LedgerSettings)
 
     def build_catalog(self) -> Catalog:
         catalog = load_catalog(self.catalog, source="catalog")

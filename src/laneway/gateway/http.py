@@ -1,0 +1,81 @@
+"""Raw ASGI plumbing: reading a bounded body, sending JSON and error replies, header values."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import msgspec
+
+from laneway.errors import HTTPError, LanewayError, RequestTooLargeError
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+JSON_TYPE = (b"content-type", b"application/json")
+SSE_HEADERS: Headers = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+#: Longest decision reason sent in a header (the full reasons are in the ledger).
+MAX_HEADER_CHARS = 240
+
+
+class ClientGone(LanewayError):
+    """The client disconnected before the reply was complete."""
+
+
+def header_value(text: str, limit: int = MAX_HEADER_CHARS) -> bytes:
+    """``text`` made safe for an HTTP header: ASCII, one line, at most ``limit`` characters."""
+    clean = " ".join(text.split())
+    if len(clean) > limit:
+        clean = clean[: limit - 3] + "..."
+    return clean.encode("ascii", "replace")
+
+
+def request_headers(scope: Scope) -> dict[str, str]:
+    """The request's headers with lower-case names (ASGI servers already lower-case them)."""
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+async def read_body(receive: Receive, limit: int, content_length: str | None) -> bytes:
+    """The whole request body; :class:`RequestTooLargeError` past ``limit`` bytes."""
+    too_large = RequestTooLargeError(f"Request body is larger than the limit of {limit} bytes")
+    if content_length is not None and content_length.isdigit() and int(content_length) > limit:
+        raise too_large
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone("client disconnected while sending the request")
+        chunk = message.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def error_body(exc: HTTPError) -> bytes:
+    return msgspec.json.encode(exc.to_body())
+
+
+async def send_bytes(send: Send, status: int, body: bytes, headers: Headers) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def send_error(send: Send, exc: HTTPError, headers: Headers) -> None:
+    """Render ``exc`` as OpenAI's ``{"error": {...}}`` with its status."""
+    body = error_body(exc)
+    extra: Headers = [JSON_TYPE, (b"content-length", str(len(body)).encode())]
+    if exc.status_code in (429, 503):
+        extra.append((b"retry-after", b"1"))
+    await send_bytes(send, exc.status_code, body, [*headers, *extra])

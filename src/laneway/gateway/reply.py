@@ -1,0 +1,89 @@
+"""One reply to one client: the ASGI ``send`` side with laneway's headers and the overhead clock.
+
+Every reply carries ``x-request-id`` and ``x-laneway-overhead-ms`` (time spent in laneway itself
+until the headers left, upstream wait excluded); routed replies add the decision headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from laneway.errors import HTTPError
+from laneway.gateway.accounting import Exchange
+from laneway.gateway.http import JSON_TYPE, Headers, Send, error_body, header_value
+
+#: Upstream reply headers worth passing on to the client.
+_PASSED_HEADERS = ("x-laneway-simulated", "openai-processing-ms", "openai-model")
+_PASSED_PREFIX = "x-ratelimit-"
+
+
+def decision_headers(exchange: Exchange) -> Headers:
+    if not exchange.decision_id:
+        return []
+    return [
+        (b"x-laneway-lane", header_value(exchange.lane)),
+        (b"x-laneway-model", header_value(exchange.model_served or "")),
+        (b"x-laneway-confidence", f"{exchange.confidence:.2f}".encode()),
+        (b"x-laneway-reason", header_value(exchange.reasons)),
+        (b"x-laneway-decision-id", exchange.decision_id.encode()),
+    ]
+
+
+def upstream_headers(headers: Mapping[str, str]) -> Headers:
+    out: Headers = [
+        (name.encode(), header_value(headers[name], 200)) for name in _PASSED_HEADERS if name in headers
+    ]
+    upstream_id = headers.get("x-request-id")
+    if upstream_id:
+        out.append((b"x-upstream-request-id", header_value(upstream_id, 200)))
+    out.extend((k.encode(), header_value(v, 200)) for k, v in headers.items() if k.startswith(_PASSED_PREFIX))
+    return out
+
+
+class Reply:
+    """Tracks whether the response started/finished and whether the client went away."""
+
+    __slots__ = ("_clock", "_send", "complete", "exchange", "gone", "started")
+
+    def __init__(self, send: Send, exchange: Exchange, clock: Callable[[], float]) -> None:
+        self._send = send
+        self._clock = clock
+        self.exchange = exchange
+        self.started = False
+        self.complete = False
+        self.gone = False  # set by the disconnect watcher
+
+    def _base(self) -> Headers:
+        ex = self.exchange
+        overhead_ms = ex.overhead_s(self._clock()) * 1000.0
+        return [
+            (b"x-request-id", ex.request_id.encode()),
+            (b"x-laneway-overhead-ms", f"{overhead_ms:.3f}".encode()),
+            *decision_headers(ex),
+        ]
+
+    async def start(self, status: int, headers: Headers) -> None:
+        self.exchange.http_status = status
+        self.started = True
+        message = {"type": "http.response.start", "status": status, "headers": [*self._base(), *headers]}
+        await self._send(message)
+
+    async def body(self, chunk: bytes, *, more: bool) -> None:
+        started = self._clock()
+        try:
+            await self._send({"type": "http.response.body", "body": chunk, "more_body": more})
+        finally:
+            self.exchange.client_wait_s += self._clock() - started
+        if not more:
+            self.complete = True
+
+    async def whole(self, status: int, body: bytes, headers: Headers) -> None:
+        await self.start(status, [*headers, (b"content-length", str(len(body)).encode())])
+        await self.body(body, more=False)
+
+    async def json(self, status: int, body: bytes, headers: Headers | None = None) -> None:
+        await self.whole(status, body, [JSON_TYPE, *(headers or [])])
+
+    async def error(self, exc: HTTPError) -> None:
+        extra: Headers = [(b"retry-after", b"1")] if exc.status_code in (429, 503) else []
+        await self.json(exc.status_code, error_body(exc), extra)

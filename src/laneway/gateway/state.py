@@ -1,0 +1,97 @@
+"""Per-app state: everything one gateway instance owns (no module-level mutable state).
+
+Built by :func:`laneway.gateway.app.create_app`; the parts that need a running event loop
+(upstream sessions, simulated servers, the ledger writer) start in the lifespan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from laneway.config import Config
+from laneway.engine import Engine
+from laneway.gateway.deployments import Cooldowns, DeploymentTable
+from laneway.gateway.dispatch import Dispatcher
+from laneway.gateway.metrics import GatewayMetrics
+from laneway.gateway.providers import ProviderPool
+from laneway.gateway.routing import Router
+from laneway.gateway.sessions import MemorySessionStore, SessionStore
+from laneway.ledger.base import SpendLedger
+
+
+@dataclass
+class Clocks:
+    """Injected time: ``monotonic`` for durations, ``wall`` for timestamps, ``sleep`` for backoff."""
+
+    monotonic: Callable[[], float] = time.perf_counter
+    wall: Callable[[], float] = time.time
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+@dataclass
+class Runtime:
+    """What exists only while the app runs (between lifespan startup and shutdown)."""
+
+    table: DeploymentTable
+    router: Router
+    dispatcher: Dispatcher
+
+
+@dataclass
+class GatewayState:
+    config: Config
+    engine: Engine
+    ledger: SpendLedger
+    pool: ProviderPool
+    clocks: Clocks = field(default_factory=Clocks)
+    metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
+    rng: random.Random = field(default_factory=random.Random)
+    sessions: SessionStore | None = None
+    runtime: Runtime | None = None
+    ledger_started: bool = False
+    banner: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.sessions is None:
+            s = self.config.sessions
+            self.sessions = MemorySessionStore(
+                ttl_s=s.ttl_s, max_size=s.max_sessions, clock=self.clocks.monotonic
+            )
+
+    @property
+    def session_store(self) -> SessionStore:
+        assert self.sessions is not None  # set in __post_init__
+        return self.sessions
+
+    @property
+    def ready(self) -> bool:
+        return self.runtime is not None and self.ledger_started
+
+    async def start(self) -> None:
+        await self.ledger.start()
+        self.ledger_started = True
+        table = await self.pool.start()
+        retry = self.config.retry
+        cooldowns = Cooldowns(
+            failures=retry.cooldown_failures, cooldown_s=retry.cooldown_s, clock=self.clocks.monotonic
+        )
+        dispatcher = Dispatcher(
+            table, cooldowns, retry, self.metrics,
+            clock=self.clocks.monotonic, sleep=self.clocks.sleep, rng=self.rng,
+        )  # fmt: skip
+        router = Router(self.engine, self.config.server, self.session_store, set(table.models()))
+        self.runtime = Runtime(table, router, dispatcher)
+
+    async def stop(self) -> None:
+        """Close upstreams, then flush and close the ledger (every row written so far lands)."""
+        self.runtime = None
+        try:
+            await self.pool.stop()
+        finally:
+            if self.ledger_started:
+                self.ledger_started = False
+                await self.ledger.close()
