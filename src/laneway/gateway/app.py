@@ -5,8 +5,8 @@ metrics). Run it with ``laneway serve`` (uvicorn, uvloop + httptools) or any ASG
 
     granian --interface asgi --factory laneway.gateway.app:create_app
 
-(with no arguments the factory reads ``LANEWAY_CONFIG`` and ``LANEWAY_SIMULATE`` from the
-environment).
+(with no arguments the factory reads ``LANEWAY_CONFIG``, ``LANEWAY_SIMULATE`` and
+``LANEWAY_CLASSIFIER`` from the environment).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from laneway.gateway.providers import ProviderPool, resolve_providers
 from laneway.gateway.proxy import ProxyHandler
 from laneway.gateway.routing import new_id
 from laneway.gateway.state import Clocks, GatewayState
+from laneway.lanes.classifier import LaneClassifier
 from laneway.lanes.lane import Lane
 from laneway.ledger.base import SpendLedger
 from laneway.upstream.base import Upstream
@@ -177,7 +178,10 @@ def create_app(
         config = load_config(environ.get("LANEWAY_CONFIG") or None)
     if simulate is None:
         simulate = environ.get("LANEWAY_SIMULATE", "") not in ("", "0", "false")
-    engine = engine or Engine.from_config(config)
+    if engine is None:
+        weights = environ.get("LANEWAY_CLASSIFIER")
+        classifier = LaneClassifier.load(weights) if weights else None
+        engine = Engine.from_config(config, classifier=classifier)
     providers, banner = resolve_providers(config, environ, simulate=simulate)
     pool = ProviderPool(providers, engine.catalog, dict(environ), injected=dict(upstreams or {}))
     state = GatewayState(

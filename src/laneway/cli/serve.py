@@ -1,0 +1,59 @@
+"""``laneway serve``: run the gateway on uvicorn (uvloop + httptools)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from laneway.cli.common import fail, user_errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        config: Annotated[Path | None, typer.Option(help="laneway config file (YAML).")] = None,
+        host: Annotated[str | None, typer.Option(help="Interface to bind [config server.host].")] = None,
+        port: Annotated[int | None, typer.Option(help="Port to bind [config server.port].")] = None,
+        simulate: Annotated[
+            bool, typer.Option(help="Serve from the built-in simulated upstream (offline, fake replies).")
+        ] = False,
+        classifier: Annotated[
+            Path | None, typer.Option(help="Classifier weights from laneway train.")
+        ] = None,
+        workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per CPU core).")] = 1,
+        log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    ) -> None:
+        """Run the OpenAI-compatible gateway (POST /v1/chat/completions, /v1/responses)."""
+        import uvicorn
+
+        from laneway.config import load_config
+
+        with user_errors():
+            cfg = load_config(config)
+        # Workers are separate processes: they rebuild the app from the environment.
+        if config is not None:
+            os.environ["LANEWAY_CONFIG"] = str(config)
+        if simulate:
+            os.environ["LANEWAY_SIMULATE"] = "1"
+        if classifier is not None:
+            if not classifier.exists():
+                raise fail(f"{classifier}: no such file")
+            os.environ["LANEWAY_CLASSIFIER"] = str(classifier)
+        with user_errors():
+            from laneway.gateway.app import create_app
+
+            create_app()  # fail fast (config, catalog, classifier) before binding the port
+        uvicorn.run(
+            "laneway.gateway.app:create_app",
+            factory=True,
+            host=host or cfg.server.host,
+            port=port if port is not None else cfg.server.port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            log_level=log_level,
+            timeout_graceful_shutdown=30,
+        )
