@@ -74,14 +74,15 @@ class _SimState:
 
     def next_step(self, headers: Mapping[str, str]) -> tuple[int | None, bool, bool]:
         """(error status or None, cut mid-stream?, stall?) for the next request."""
-        if "x-laneway-sim-status" in headers:
-            return int(headers["x-laneway-sim-status"]), False, False
+        forced = headers.get("x-laneway-sim-status", "")
+        if forced.isdigit() and int(forced) >= 400:
+            return int(forced), False, False
         if headers.get("x-laneway-sim-midstream-fail") == "1":
             return None, True, False
         if self.script:
             step = self.script.popleft()
             if isinstance(step, int):
-                return step, False, False
+                return (step if step >= 400 else None), False, False
             return None, step == "midstream", step == "stall"
         s = self.settings
         if s.fail_rate and s.fail_statuses and self.rng.random() < s.fail_rate:
@@ -125,7 +126,7 @@ async def _handle(request: web.Request) -> web.StreamResponse:
 
     status, midstream, stall = state.next_step(headers)
     settings = state.settings
-    latency_ms = float(headers.get("x-laneway-sim-latency-ms", settings.latency_ms))
+    latency_ms = _float_header(headers, "x-laneway-sim-latency-ms", settings.latency_ms)
     if stall:
         latency_ms = 3_600_000.0
     if latency_ms > 0:
@@ -193,6 +194,13 @@ async def _stream(
         return resp
     await resp.write_eof()
     return resp
+
+
+def _float_header(headers: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        return float(headers[name])
+    except (KeyError, ValueError):
+        return default
 
 
 def _cut(request: web.Request) -> None:
