@@ -99,10 +99,12 @@ return {1, tostring(used)}
 """
 
 
-def connect(url: str) -> aioredis.Redis:
+def connect(url: str, *, max_connections: int = 64, timeout_s: float = 5.0) -> aioredis.Redis:
     if aioredis is None:
         raise ConfigError("limits.backend", "redis needs redis-py: pip install 'laneway[redis]'")
-    client: aioredis.Redis = aioredis.Redis.from_url(url)
+    # A blocking pool: a burst of requests waits for a connection instead of failing.
+    pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=timeout_s)
+    client: aioredis.Redis = aioredis.Redis.from_pool(pool)
     return client
 
 

@@ -1,0 +1,70 @@
+"""The limits contracts against Redis (atomic Lua), and failing closed when Redis is gone."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from laneway.errors import LimitsUnavailableError
+from laneway.limits.base import Limits, open_limits
+from laneway.limits.settings import LimitsSettings
+
+pytestmark = pytest.mark.integration
+
+
+def _contract() -> object:
+    name = "laneway_tests_limits_contract"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "unit" / "limits" / "limits_contract.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        sys.modules[name] = module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_c = _contract()
+
+
+@pytest.fixture
+async def limits(redis_url: str, redis_prefix: str) -> AsyncIterator[Limits]:
+    opened = open_limits(LimitsSettings(backend="redis", redis_url=redis_url, redis_prefix=redis_prefix))
+    yield opened
+    await opened.close()
+
+
+class TestRedisRateLimiter(_c.RateLimiterContract):  # type: ignore[attr-defined,misc,name-defined]
+    pass
+
+
+class TestRedisBudgetGuard(_c.BudgetGuardContract):  # type: ignore[attr-defined,misc,name-defined]
+    pass
+
+
+async def test_two_processes_worth_of_clients_share_one_budget(redis_url: str, redis_prefix: str) -> None:
+    settings = LimitsSettings(backend="redis", redis_url=redis_url, redis_prefix=redis_prefix)
+    a, b = open_limits(settings), open_limits(settings)  # separate connections, as two replicas
+    try:
+        assert (await a.budget.reserve("k", "total", limit_usd=1.0, amount_usd=0.7)).ok
+        assert not (await b.budget.reserve("k", "total", limit_usd=1.0, amount_usd=0.7)).ok
+        assert (await b.limiter.acquire("k", rpm=1, tpm=None, tokens=0, now=1e9)).allowed
+        assert not (await a.limiter.acquire("k", rpm=1, tpm=None, tokens=0, now=1e9)).allowed
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_unreachable_redis_fails_closed_with_503() -> None:
+    limits = open_limits(LimitsSettings(backend="redis", redis_url="redis://127.0.0.1:1/0"))
+    try:
+        with pytest.raises(LimitsUnavailableError) as info:
+            await limits.budget.reserve("k", "total", limit_usd=1.0, amount_usd=0.1)
+        assert info.value.status_code == 503
+        with pytest.raises(LimitsUnavailableError):
+            await limits.limiter.acquire("k", rpm=1, tpm=None, tokens=0, now=1e9)
+    finally:
+        await limits.close()
