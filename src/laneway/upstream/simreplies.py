@@ -68,7 +68,9 @@ class Reply:
 
 
 def new_id(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex}"
+    """OpenAI-style ids: ``chatcmpl-…`` for Chat, ``resp_…``/``msg_…``/``call_…`` elsewhere."""
+    sep = "-" if prefix == "chatcmpl" else "_"
+    return f"{prefix}{sep}{uuid.uuid4().hex}"
 
 
 # --- reading the request -------------------------------------------------------------------------
