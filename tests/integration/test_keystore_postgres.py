@@ -42,5 +42,5 @@ class TestPostgresKeyStore(_c.KeyStoreContract):  # type: ignore[attr-defined,mi
 
 
 def test_a_schema_name_that_is_not_an_identifier_is_refused() -> None:
-    with pytest.raises(ConfigError, match="keys.schema"):
+    with pytest.raises(ConfigError, match=r"keys\.schema"):
         PostgresKeyStore("postgresql://x@127.0.0.1/test", schema='public"; DROP TABLE x; --')

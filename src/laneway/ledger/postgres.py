@@ -161,7 +161,9 @@ class PostgresLedger:
 
     # --- reading -----------------------------------------------------------------------------
     async def rows(self, *, limit: int | None = None) -> Sequence[LedgerRow]:
-        """Rows in write order; with ``limit``, the newest ``limit`` of them."""
+        """Rows in write order (everything written before the call); with ``limit``, the newest."""
+        if self._writer is not None:
+            await self.flush()
         select = f"SELECT {', '.join(_FIELDS)} FROM {self._qualified}"
         args: tuple[int, ...] = ()
         sql = f"{select} ORDER BY id"
