@@ -71,7 +71,8 @@ class Router:
         decision = self.engine.decide_profile(
             profile,
             requested_model=None if routed else model,
-            pinned_model=state.pinned_model if state is not None and routed else None,
+            # explicit lane hints win over the pin; a concrete model is the client's own choice
+            pinned_model=state.pinned_model if state and routed and profile.lane_hint is None else None,
             escalate=state.escalation_cause if state is not None else None,
         )
         cause = state.escalation_cause if state is not None and decision.escalated else None
