@@ -22,6 +22,8 @@ from laneway.planner.readers.lines import Progress as Advance
 
 #: Inputs at least this large get a progress bar even when stderr is not a terminal.
 LARGE_INPUT_BYTES = 64 << 20
+#: Columns for a text report written to a file or a pipe.
+TEXT_WIDTH = 160
 
 
 class OutputFormat(StrEnum):
@@ -44,15 +46,13 @@ def _progress(files: Sequence[InputFile]) -> Iterator[Advance]:
 
 def _render(report: dict[str, Any], fmt: OutputFormat, out: Path | None) -> None:
     if fmt is OutputFormat.TEXT:
-        if out is None:
-            from laneway.planner.report import render_text
-
-            render_text(report, Console())
-            return
         from laneway.planner.report import render_text
 
+        if out is None:  # a pipe or file gets wide tables, not rich's 80 columns
+            render_text(report, Console(width=None if sys.stdout.isatty() else TEXT_WIDTH))
+            return
         with out.open("w", encoding="utf-8") as fh:
-            render_text(report, Console(file=fh, width=140, color_system=None))
+            render_text(report, Console(file=fh, width=TEXT_WIDTH, color_system=None))
         return
     if fmt is OutputFormat.JSON:
         from laneway.planner.report import to_json

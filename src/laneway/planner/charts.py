@@ -25,7 +25,7 @@ def bar_chart(
     colors: Sequence[str] = (),
 ) -> str:
     """Horizontal bars, one per label, with the value printed at the end of the bar."""
-    row, left, width = 26, 230, 420
+    row, left, width = 26, 320, 420
     height = row * len(labels) + 20
     top = max(values, default=0.0) or 1.0
     parts = [
@@ -63,7 +63,7 @@ def line_chart(
 
     parts = [
         f'<svg id="{chart_id}" class="chart" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {left + width + 20} {top + height + 70}" width="100%" role="img">',
+        f'viewBox="0 0 {left + width + 20} {top + height + 50 + 18 * len(series)}" width="100%" role="img">',
         f'<line x1="{left}" y1="{top + height}" x2="{left + width}" y2="{top + height}" stroke="#9ca3af"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + height}" stroke="#9ca3af"/>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" {_FONT}>{_fmt(peak)}</text>',
@@ -88,7 +88,7 @@ def line_chart(
                 f'stroke="{color}" stroke-dasharray="6 4"><title>{escape(name)} limit {_fmt(limit)}</title></line>'
             )
         parts.append(
-            f'<text x="{left + i * 260}" y="{legend_y}" fill="{color}" {_FONT}>— {escape(name)}'
+            f'<text x="{left}" y="{legend_y + i * 18}" fill="{color}" {_FONT}>— {escape(name)}'
             f"{f' (dashed: tier limit {_fmt(limit)}/min)' if limit is not None else ''}</text>"
         )
     parts.append("</svg>")

@@ -9,9 +9,9 @@ from typing import Any
 from laneway.planner.charts import PALETTE, bar_chart, line_chart
 
 _CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#111827;padding:0 1rem}
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#111827;padding:0 1rem}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
+table{border-collapse:collapse;width:100%;font-size:.8rem}
 th,td{border-bottom:1px solid #e5e7eb;padding:.3rem .5rem;text-align:right}
 th:first-child,td:first-child{text-align:left}.note{color:#4b5563;font-size:.85rem}
 .bad{color:#b91c1c}.chart{max-width:900px;display:block;margin:.5rem 0}
@@ -66,13 +66,12 @@ def _lanes(report: dict[str, Any]) -> str:
     for row in report["lanes"]:
         if row["records"]:
             chose = ", ".join(f"{m} {n}" for m, n in row["laneway_models"].items())
-            success = " / ".join(_pct(p["expected_success_by_lane"][row["lane"]]) for p in report["policies"])
+            success = [_pct(p["expected_success_by_lane"][row["lane"]]) for p in report["policies"]]
             rows.append([row["lane"], row["owner"], str(row["records"]), _pct(row["share"]), str(row["requests"]),
                          f"{row['input_tokens']:,}", f"{row['output_tokens']:,}", chose,
-                         row["benchmark"] or "no benchmark", success if row["benchmark"] else "n/a"])  # fmt: skip
-    policies = "/".join(p["policy"] for p in report["policies"])
+                         row["benchmark"] or "no benchmark", *success])  # fmt: skip
     head = ["lane", "owner", "records", "share", "calls", "input tokens", "output tokens", "laneway chose",
-            "benchmark", f"expected success ({policies})"]  # fmt: skip
+            "benchmark", *(f"success: {p['policy']}" for p in report["policies"])]  # fmt: skip
     return _table(head, rows)
 
 
