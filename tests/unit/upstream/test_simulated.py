@@ -263,3 +263,34 @@ async def test_midstream_failure_breaks_the_sdk_stream(client: openai.AsyncOpenA
         ) as stream:
             async for _ in stream:
                 pass
+
+
+async def test_captured_codex_request_gets_a_stream_codex_can_finish(
+    server: SimulatedServer, http: aiohttp.ClientSession, codex_request: dict[str, Any]
+) -> None:
+    async with http.post(server.base_url + "/responses", json=codex_request) as resp:
+        assert resp.status == 200
+        events = [json.loads(d) for d in sse_data(await resp.read())]
+    done_items = [e["item"] for e in events if e["type"] == "response.output_item.done"]
+    assert done_items and done_items[0]["type"] in ("message", "function_call")
+    completed = events[-1]
+    assert completed["type"] == "response.completed" and completed["response"]["id"]
+    assert completed["response"]["model"] == codex_request["model"]
+
+
+async def test_codex_turn_with_a_tool_call_then_a_final_message(
+    server: SimulatedServer, http: aiohttp.ClientSession, codex_request: dict[str, Any]
+) -> None:
+    body = {**codex_request, "input": [*codex_request["input"], {"role": "user", "content": "use a tool"}]}
+    async with http.post(server.base_url + "/responses", json=body) as resp:
+        events = [json.loads(d) for d in sse_data(await resp.read())]
+    call = next(e["item"] for e in events if e["type"] == "response.output_item.done")
+    assert call["type"] == "function_call" and call["name"] == "exec_command"
+    assert json.loads(call["arguments"]) == {"cmd": "echo laneway"}
+
+    output = {"type": "function_call_output", "call_id": call["call_id"], "output": "laneway\n"}
+    body["input"] = [*body["input"], call, output]
+    async with http.post(server.base_url + "/responses", json=body) as resp:
+        events = [json.loads(d) for d in sse_data(await resp.read())]
+    final = next(e["item"] for e in events if e["type"] == "response.output_item.done")
+    assert final["type"] == "message" and final["content"][0]["text"]
