@@ -13,7 +13,9 @@ from laneway.gateway.accounting import Exchange
 from laneway.gateway.http import JSON_TYPE, Headers, Send, error_body, header_value
 
 #: Upstream reply headers worth passing on to the client.
-_PASSED_HEADERS = ("x-laneway-simulated", "openai-processing-ms", "openai-model")
+#: Not ``openai-model``: Codex reads a served model that differs from the requested alias as a
+#: safety reroute and warns the user about their account (x-laneway-model says what served).
+_PASSED_HEADERS = ("x-laneway-simulated", "openai-processing-ms")
 _PASSED_PREFIX = "x-ratelimit-"
 
 
