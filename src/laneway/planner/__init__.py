@@ -15,6 +15,7 @@ from laneway.engine import Engine
 from laneway.errors import InputError
 from laneway.lanes.lane import Lane
 from laneway.planner import readers, result
+from laneway.planner.memo import planning_engine
 from laneway.planner.policies import assumptions
 from laneway.planner.readers import InputFile
 from laneway.planner.readers.lines import Progress, no_progress
@@ -36,6 +37,7 @@ def plan_files(
 
     Raises :class:`InputError` when no usable record was read (empty or wholly malformed input).
     """
+    engine = planning_engine(engine)
     sim = Simulator(engine, assumptions(engine.catalog, engine.settings, escalation_rates))
     for item in readers.read_all(engine, files, progress):
         sim.add(item)
