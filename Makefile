@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-overhead clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/decision.py
+
+# Gateway overhead vs a bare pass-through and LiteLLM, on nginx + wrk (Debian nginx-light, wrk).
+bench-overhead: $(STAMP)
+	$(BIN)/python bench/overhead.py --rounds 3 --duration 8 --json bench/results/overhead.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
