@@ -16,7 +16,7 @@ from laneway.engine import Engine
 from laneway.lanes.classifier import LaneClassifier, TextPrediction
 
 #: Predictions remembered (least recently used dropped first): bounded memory on any input.
-MEMO_SIZE = 50_000
+MEMO_SIZE = 4_096
 
 
 class MemoClassifier:
