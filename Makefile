@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/laneway route --examples examples/
+	$(BIN)/laneway serve
 
 test: $(STAMP)
 	$(BIN)/pytest -q
