@@ -41,6 +41,8 @@ _CONTEXT_PREFIXES = (
 _EXIT_CODE = re.compile(
     r"(?:exited with code|exit(?:[ _]?code|[ _]status)\"?\s*[:=]?)\s*(-?\d+)", re.IGNORECASE
 )
+#: Characters at each end of a tool output searched for an exit status.
+_STATUS_WINDOW = 512
 #: Values of ``x-openai-subagent`` that mean "code review" (Codex's /review).
 _REVIEW_SUBAGENTS = frozenset({"review", "code_review", "codex-auto-review"})
 
@@ -141,7 +143,7 @@ class _Walk:
             return ""
         texts: list[str] = []
         for part in content:
-            if not isinstance(part, Mapping):
+            if not isinstance(part, dict):
                 continue
             kind = part.get("type")
             if kind in ("text", "input_text", "output_text"):
@@ -164,7 +166,13 @@ class _Walk:
             self.turns += 1
 
     def shell_output(self, text: str) -> None:
-        match = _EXIT_CODE.search(text)
+        # Agents report the status at the head (Codex: "Process exited with code N") or the tail.
+        if len(text) > 2 * _STATUS_WINDOW:
+            match = _EXIT_CODE.search(text, 0, _STATUS_WINDOW) or _EXIT_CODE.search(
+                text, len(text) - _STATUS_WINDOW
+            )
+        else:
+            match = _EXIT_CODE.search(text)
         if match is not None and match.group(1) != "0":
             self.failing += 1
             self.consecutive_failures += 1
@@ -176,7 +184,7 @@ def _chat_history(messages: Any, walk: _Walk) -> None:
     if not isinstance(messages, list):
         raise BadRequestError("'messages' must be an array of message objects", param="messages")
     for msg in messages:
-        if not isinstance(msg, Mapping):
+        if not isinstance(msg, dict):
             continue
         role = msg.get("role")
         if role == "user":
@@ -184,12 +192,12 @@ def _chat_history(messages: Any, walk: _Walk) -> None:
         elif role == "assistant":
             walk.content(msg.get("content"), tool_output=False)
             for call in msg.get("tool_calls") or ():
-                if not isinstance(call, Mapping):
+                if not isinstance(call, dict):
                     continue
                 walk.tool_calls += 1
                 fn = call.get("function")
-                name = fn.get("name") if isinstance(fn, Mapping) else None
-                args = fn.get("arguments") if isinstance(fn, Mapping) else None
+                name = fn.get("name") if isinstance(fn, dict) else None
+                args = fn.get("arguments") if isinstance(fn, dict) else None
                 if isinstance(args, str):
                     walk.chars += len(args)
                 if name in SHELL_TOOL_NAMES:
@@ -206,7 +214,7 @@ def _chat_history(messages: Any, walk: _Walk) -> None:
 
 
 def _output_text(output: Any, walk: _Walk) -> str:
-    if isinstance(output, Mapping):  # computer_call_output: {"type": "computer_screenshot", ...}
+    if isinstance(output, dict):  # computer_call_output: {"type": "computer_screenshot", ...}
         walk.tool_images += 1 if output.get("type") in ("computer_screenshot", "input_image") else 0
         return ""
     return walk.content(output, tool_output=True)
@@ -219,7 +227,7 @@ def _responses_history(items: Any, walk: _Walk) -> None:
     if not isinstance(items, list):
         raise BadRequestError("'input' must be a string or an array of input items", param="input")
     for item in items:
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             continue
         kind = item.get("type", "message")
         if kind == "message":
@@ -264,21 +272,21 @@ def _tools(
     stack = list(tools) if isinstance(tools, list) else []
     while stack:
         tool = stack.pop()
-        if not isinstance(tool, Mapping):
+        if not isinstance(tool, dict):
             continue
         kind = tool.get("type")
         if not isinstance(kind, str):
             continue
         if kind in ("function", "custom"):
             inner = tool.get(kind)  # Chat nests {"function": {"name": ...}}
-            spec = inner if isinstance(inner, Mapping) else tool
+            spec = inner if isinstance(inner, dict) else tool
             name = spec.get("name")
             if isinstance(name, str):
                 names.append(name)
             description = spec.get("description")
             chars += 64 + (len(description) if isinstance(description, str) else 0)
         elif kind == "namespace":
-            stack.extend(t for t in tool.get("tools") or () if isinstance(t, Mapping))
+            stack.extend(t for t in tool.get("tools") or () if isinstance(t, dict))
         elif kind in hosted_index:
             hosted.add(hosted_index[kind])
         else:
@@ -297,7 +305,7 @@ def _max_output(body: Mapping[str, Any]) -> int | None:
 def _hint(body: Mapping[str, Any], headers: Mapping[str, str]) -> tuple[Lane | None, str | None]:
     candidates: list[tuple[Any, str, str]] = [(headers.get(HINT_HEADER), "header", HINT_HEADER)]
     metadata = body.get("metadata")
-    if isinstance(metadata, Mapping):
+    if isinstance(metadata, dict):
         candidates.append((metadata.get("lane"), "metadata.lane", "metadata.lane"))
     model = body.get("model")
     if isinstance(model, str) and model.startswith(LANE_MODEL_PREFIX):
@@ -317,7 +325,7 @@ def _hint(body: Mapping[str, Any], headers: Mapping[str, str]) -> tuple[Lane | N
 def _surface(body: Mapping[str, Any], headers: Mapping[str, str]) -> tuple[Surface, str | None]:
     explicit = headers.get(SURFACE_HEADER)
     metadata = body.get("metadata")
-    if explicit is None and isinstance(metadata, Mapping):
+    if explicit is None and isinstance(metadata, dict):
         value = metadata.get("surface")
         explicit = value if isinstance(value, str) else None
     if explicit:
@@ -328,7 +336,7 @@ def _surface(body: Mapping[str, Any], headers: Mapping[str, str]) -> tuple[Surfa
     originator = headers.get("originator", "")
     if originator.startswith("codex") or "x-codex-turn-metadata" in headers:
         return Surface.CODEX_LOCAL, f"originator {originator or 'codex'}"
-    if isinstance(body.get("client_metadata"), Mapping) and any(
+    if isinstance(body.get("client_metadata"), dict) and any(
         k.startswith("x-codex") for k in body["client_metadata"]
     ):
         return Surface.CODEX_LOCAL, "client_metadata x-codex-*"
@@ -343,7 +351,7 @@ def _subagent(body: Mapping[str, Any], headers: Mapping[str, str]) -> str | None
     if headers.get("x-codex-parent-thread-id"):
         return "header x-codex-parent-thread-id"
     metadata = body.get("metadata")
-    if isinstance(metadata, Mapping) and metadata.get("subagent") not in (None, False, "", "false"):
+    if isinstance(metadata, dict) and metadata.get("subagent") not in (None, False, "", "false"):
         return "metadata.subagent"
     return None
 
@@ -379,8 +387,10 @@ def profile_request(
     ``headers`` must have lower-case names. Raises :class:`BadRequestError` for a body that is not
     a request of that endpoint (missing ``messages``/``input``) or an invalid lane hint.
     """
-    if not isinstance(body, Mapping):
-        raise BadRequestError("request body must be a JSON object")
+    if not isinstance(body, dict):
+        if not isinstance(body, Mapping):
+            raise BadRequestError("request body must be a JSON object")
+        body = dict(body)
     hdrs: Mapping[str, str] = headers or {}
     walk = _Walk()
     if endpoint == "chat":
@@ -434,8 +444,8 @@ def profile_request(
 
 def _json_schema(body: Mapping[str, Any]) -> bool:
     fmt = body.get("response_format")
-    if isinstance(fmt, Mapping) and fmt.get("type") == "json_schema":
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         return True
     text = body.get("text")
-    inner = text.get("format") if isinstance(text, Mapping) else None
-    return isinstance(inner, Mapping) and inner.get("type") == "json_schema"
+    inner = text.get("format") if isinstance(text, dict) else None
+    return isinstance(inner, dict) and inner.get("type") == "json_schema"

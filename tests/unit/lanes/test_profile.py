@@ -143,3 +143,18 @@ def test_session_and_subagent_markers() -> None:
     assert review.review is not None and review.subagent is None
     keyed = _profile({"model": "x", "input": "hello"}, "responses", session_id="s-9")
     assert (keyed.session_key, keyed.session_source) == ("s-9", "header session-id")
+
+
+def test_exit_status_is_found_at_either_end_of_a_long_tool_output() -> None:
+    long_log = "x" * 5_000
+    items: list[dict[str, Any]] = [{"role": "user", "content": "build it"}]
+    outputs = [
+        f"Process exited with code 1\n{long_log}",
+        f"{long_log}\nexit status 2",
+        f"{long_log}\nexit code: 0",
+    ]
+    for i, output in enumerate(outputs):
+        items.append({"type": "function_call", "call_id": f"c{i}", "name": "shell", "arguments": "{}"})
+        items.append({"type": "function_call_output", "call_id": f"c{i}", "output": output})
+    p = _profile({"model": "x", "input": items}, "responses")
+    assert (p.shell_calls, p.failing_shell_calls, p.consecutive_shell_failures) == (3, 2, 0)
