@@ -6,9 +6,13 @@ request::
     ctx = await admission.authenticate(headers.get("authorization"))        # 401
     ...decide...
     res = await admission.admit_decision(ctx, decision, max_output_tokens=...)   # 403 / 429 / 503
-    ...dispatch...           # every fallback / escalation: admit again for the new model,
-                             # then settle the reservation of the attempt it replaces with 0
-    await admission.settle(res, actual_cost_usd=..., actual_tokens=...)
+    ...dispatch...           # every fallback / escalation: settle the reservation of the
+                             # attempt it replaces (0 for a failed one), then admit the new model
+    await admission.settle(res, actual_cost_usd=..., actual_tokens=...)    # in a finally
+
+At start: :func:`check_workers` (``--workers N`` with in-process limits), :func:`check_bind`
+(``auth.mode: none`` off loopback) and :meth:`Admission.open` (which resolves ``auth.mode: auto``:
+``none`` on a loopback bind, ``keys`` elsewhere); :meth:`Admission.close` at shutdown.
 
 :meth:`Admission.admit` re-checks the key's models and lanes itself, so no path (fallback,
 escalation, spill) can reach a model without the check. When a model's TPM headroom is gone it
@@ -21,7 +25,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,23 +32,39 @@ from typing import TYPE_CHECKING, Literal
 
 from laneway.errors import (
     AuthenticationError,
+    BudgetExhaustedError,
     ConfigError,
-    InsufficientQuotaError,
     LimitsUnavailableError,
+    ModelSaturatedError,
     PermissionDeniedError,
+    RateLimitedError,
     RateLimitError,
 )
 from laneway.keys.cache import KeyCache
 from laneway.keys.model import hash_key, hashes_equal, period_end, period_key, well_formed
-from laneway.limits.base import BudgetReservation, Limits, RateDecision
+from laneway.limits.base import BudgetReservation, Limits
 
 if TYPE_CHECKING:
     from laneway.catalog.model import Catalog
     from laneway.config import Config
     from laneway.keys.model import VirtualKey
+    from laneway.keys.service import KeyService
     from laneway.keys.settings import AuthMode
     from laneway.limits.settings import LimitsSettings
     from laneway.policy import Decision
+
+__all__ = [
+    "Admission",
+    "BudgetExhaustedError",
+    "KeyContext",
+    "ModelSaturatedError",
+    "RateLimitedError",
+    "Reservation",
+    "check_bind",
+    "check_workers",
+    "effective_mode",
+    "is_loopback",
+]
 
 log = logging.getLogger("laneway.admission")
 
@@ -54,49 +73,6 @@ MISSING_KEY = (
     "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
 )
 INCORRECT_KEY = "Incorrect API key provided."
-
-
-# -- errors with headers ------------------------------------------------------------------------
-class RateLimitedError(RateLimitError):
-    """429 with ``Retry-After`` and the ``x-ratelimit-*`` headers of the limit that refused."""
-
-    def __init__(self, message: str, *, retry_after_s: float, decision: RateDecision) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
-        self.decision = decision
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {
-            "retry-after": str(max(1, math.ceil(self.retry_after_s))),
-            "retry-after-ms": str(max(1, math.ceil(self.retry_after_s * 1000))),
-            **self.decision.headers(),
-        }
-
-
-class ModelSaturatedError(RateLimitedError):
-    """The model's TPM headroom (for the account's tier) is gone.
-
-    ``spill_allowed``: the lane's policy lets the gateway re-decide without ``model``.
-    """
-
-    def __init__(
-        self, message: str, *, model: str, lane: str, spill_allowed: bool, retry_after_s: float,
-        decision: RateDecision,
-    ) -> None:  # fmt: skip
-        super().__init__(message, retry_after_s=retry_after_s, decision=decision)
-        self.model = model
-        self.lane = lane
-        self.spill_allowed = spill_allowed
-
-
-class BudgetExhaustedError(InsufficientQuotaError):
-    """429 ``insufficient_quota``: the key's budget for this period cannot cover the request."""
-
-    def __init__(self, message: str, *, key_id: str, resets_at: float | None) -> None:
-        super().__init__(message)
-        self.key_id = key_id
-        self.resets_at = resets_at
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -153,13 +129,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def effective_mode(config: Config, host: str) -> AuthMode:
+    """The mode in force on ``host``: ``auto`` is ``none`` on a loopback bind, ``keys`` elsewhere."""
+    mode = config.auth.mode
+    if mode == "auto":
+        return "none" if is_loopback(host) else "keys"
+    return mode
+
+
 def check_bind(config: Config, host: str) -> None:
     """``auth: none`` serves anyone who can connect: only on a loopback address."""
     if config.auth.mode == "none" and not is_loopback(host):
         raise ConfigError(
             "auth.mode",
             f"'none' turns authentication off and is allowed only on a loopback bind, not {host!r}; "
-            "use auth.mode: keys (or master) or bind 127.0.0.1",
+            "use auth.mode: keys (or master, or auto) or bind 127.0.0.1",
         )
 
 
@@ -210,27 +194,35 @@ class Admission:
         config: Config,
         catalog: Catalog,
         *,
+        host: str | None = None,
         tier: int = 1,
         clock: Callable[[], float] = time.time,
         env: Mapping[str, str] | None = None,
     ) -> Admission:
-        """Build from config: key store (started), cache, secret, master key, limits backend."""
+        """Build from config: key store (started), cache, secret, master key, limits backend.
+
+        ``host`` is the address the server binds (default ``server.host``): it resolves
+        ``auth.mode: auto`` and refuses ``none`` off loopback.
+        """
         from laneway.keys.base import open_key_store
         from laneway.keys.service import load_master_key, load_secret
         from laneway.limits.base import open_limits
 
         auth = config.auth
+        bind = host or config.server.host
+        check_bind(config, bind)
+        mode = effective_mode(config, bind)
         master = load_master_key(auth, env=env)
         cache: KeyCache | None = None
         secret = b""
-        if auth.mode == "keys":
+        if mode == "keys":
             secret = load_secret(auth, env=env)
             store = open_key_store(config.keys, env=None if env is None else dict(env))
             await store.start()
             cache = KeyCache(store, ttl_s=auth.cache_ttl_s, max_entries=auth.cache_size, clock=clock)
         limits = open_limits(config.limits, env=env)
         return cls(
-            mode=auth.mode, keys=cache, secret=secret, master_key=master, limits=limits,
+            mode=mode, keys=cache, secret=secret, master_key=master, limits=limits,
             catalog=catalog, settings=config.limits, tier=tier, clock=clock,
         )  # fmt: skip
 
@@ -242,12 +234,12 @@ class Admission:
     # -- who ------------------------------------------------------------------------------------
     async def authenticate(self, authorization: str | None) -> KeyContext:
         """The caller behind an ``Authorization: Bearer ...`` header, or 401."""
-        if self.mode == "none":
-            return KeyContext("anonymous")
         token = _bearer(authorization)
+        if self.mode == "none":  # the master key still opens the admin API
+            return KeyContext("master" if token is not None and self._is_master(token) else "anonymous")
         if token is None:
             raise AuthenticationError(MISSING_KEY)
-        if self._master is not None and hmac.compare_digest(token.encode("utf-8"), self._master):
+        if self._is_master(token):
             return KeyContext("master")
         if self.mode == "master" or self.keys is None or not well_formed(token):
             raise AuthenticationError(INCORRECT_KEY)
@@ -261,6 +253,20 @@ class Admission:
             raise AuthenticationError("This API key has expired.")
         return KeyContext("key", key)
 
+    def _is_master(self, token: str) -> bool:
+        return self._master is not None and hmac.compare_digest(token.encode("utf-8"), self._master)
+
+    def key_service(self) -> KeyService | None:
+        """Create/list/revoke against this process's store (``None`` unless ``auth.mode: keys``)."""
+        if self.keys is None:
+            return None
+        from laneway.keys.service import KeyService
+
+        return KeyService(
+            self.keys.store, self._secret, clock=self.clock, known_models=set(self.catalog.models),
+            cache=self.keys,
+        )  # fmt: skip
+
     def require_master(self, ctx: KeyContext) -> None:
         """The admin API (``/admin/keys``) opens only to the master key."""
         if not ctx.is_master:
@@ -269,16 +275,19 @@ class Admission:
     # -- what -----------------------------------------------------------------------------------
     def check_model_and_lane(self, ctx: KeyContext, model: str, lane: str) -> None:
         """403 when the key may not use ``model`` or ``lane``."""
+        self.check_model(ctx, model)
         key = ctx.key
-        if key is None:
-            return
-        if not key.allows_model(model):
-            raise PermissionDeniedError(
-                f"This key may not use model {model!r} (allowed: {', '.join(key.models)})", param="model"
-            )
-        if not key.allows_lane(lane):
+        if key is not None and not key.allows_lane(lane):
             raise PermissionDeniedError(
                 f"This key may not use lane {lane!r} (allowed: {', '.join(key.lanes)})", param="model"
+            )
+
+    def check_model(self, ctx: KeyContext, model: str) -> None:
+        """403 when the key may not use ``model``."""
+        key = ctx.key
+        if key is not None and not key.allows_model(model):
+            raise PermissionDeniedError(
+                f"This key may not use model {model!r} (allowed: {', '.join(key.models)})", param="model"
             )
 
     def allowed_models(self, ctx: KeyContext) -> frozenset[str] | None:
@@ -289,7 +298,9 @@ class Admission:
         """The most a request can cost on ``model``: what a budget reservation holds."""
         from laneway.cost import Usage, cost_usd
 
-        card = self.catalog.models[model]
+        card = self.catalog.models.get(model)
+        if card is None:  # served but not priced (``price`` is 0 for it too)
+            return 0.0
         output = max_output_tokens or self.settings.reserve_output_tokens or card.max_output_tokens
         return cost_usd(card, Usage(input_tokens, 0, min(output, card.max_output_tokens)))
 
@@ -301,14 +312,21 @@ class Admission:
         self, ctx: KeyContext, decision: Decision, *, max_output_tokens: int | None, model: str | None = None
     ) -> Reservation:
         """:meth:`admit` for ``decision`` (or one of its fallbacks, ``model``)."""
-        chosen = model or decision.model
-        inputs = decision.estimated_input_tokens
+        return await self.admit_request(
+            ctx, model=model or decision.model, lane=decision.lane.value,
+            input_tokens=decision.estimated_input_tokens, max_output_tokens=max_output_tokens,
+        )  # fmt: skip
+
+    async def admit_request(
+        self, ctx: KeyContext, *, model: str, lane: str, input_tokens: int, max_output_tokens: int | None
+    ) -> Reservation:
+        """:meth:`admit` for a request of ``input_tokens`` (estimated) on ``model``."""
         return await self.admit(
             ctx,
-            model=chosen,
-            lane=decision.lane.value,
-            max_cost_usd=self.max_cost_usd(chosen, inputs, max_output_tokens),
-            est_tokens=self.estimate_tokens(inputs, max_output_tokens),
+            model=model,
+            lane=lane,
+            max_cost_usd=self.max_cost_usd(model, input_tokens, max_output_tokens),
+            est_tokens=self.estimate_tokens(input_tokens, max_output_tokens),
         )
 
     async def admit(
@@ -334,7 +352,7 @@ class Admission:
                     f"Rate limit reached for {model} (tier {self.tier}): tokens per min {model_tpm}. "
                     f"Please try again in {got.retry_after_s:.3g}s.",
                     model=model, lane=lane, spill_allowed=spill, retry_after_s=got.retry_after_s,
-                    decision=got,
+                    rate_headers=got.headers(),
                 )  # fmt: skip
             res.model_tpm = model_tpm
             res.headers = got.headers()
@@ -362,7 +380,7 @@ class Admission:
                 raise RateLimitedError(
                     f"Rate limit reached for key {key.id}: {limit}. "
                     f"Please try again in {got.retry_after_s:.3g}s.",
-                    retry_after_s=got.retry_after_s, decision=got,
+                    retry_after_s=got.retry_after_s, rate_headers=got.headers(),
                 )  # fmt: skip
             res.headers = {**res.headers, **got.headers()}
         if key.budget_usd is None:
@@ -403,9 +421,13 @@ class Admission:
         except LimitsUnavailableError as exc:
             log.warning("could not give back a reservation (%s): limits over-count until they refill", exc)
 
-    async def settle(self, reservation: Reservation, *, actual_cost_usd: float, actual_tokens: int) -> None:
+    async def settle(
+        self, reservation: Reservation, *, actual_cost_usd: float, actual_tokens: int, requests_back: int = 0
+    ) -> None:
         """After the reply (or failure: cost 0): charge the real cost, release the rest.
 
+        ``requests_back=1`` also returns the request to the key's RPM: the attempt is replaced by
+        another one for the same client request (a fallback or an escalation admits it again).
         Settling twice is a no-op. Raises :class:`LimitsUnavailableError` when the budget store is
         unreachable (the reservation then stays counted: fail closed).
         """
@@ -415,6 +437,6 @@ class Admission:
         if reservation.budget is not None:
             await self.limits.budget.settle(reservation.budget, actual_cost_usd)
         back = reservation.est_tokens - actual_tokens
-        if back:
+        if back or requests_back:
             reservation.now = self.clock()
-            await self._give_back(reservation, requests=0, tokens=back)
+            await self._give_back(reservation, requests=requests_back, tokens=back)

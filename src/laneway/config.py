@@ -138,9 +138,20 @@ class SessionSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         _positive("max_sessions", self.max_sessions)
 
 
+LedgerBackend = Literal["sqlite", "postgres"]
+
+
 class LedgerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Where spend rows go: SQLite (one host) or PostgreSQL (one table shared by replicas)."""
+
+    backend: LedgerBackend = "sqlite"
     #: SQLite file (WAL); ``:memory:`` keeps rows in memory only.
     path: str = "laneway-ledger.db"
+    #: PostgreSQL DSN; empty means the environment variable ``dsn_env``.
+    dsn: str | None = None
+    dsn_env: str = "LANEWAY_POSTGRES_DSN"
+    #: PostgreSQL schema holding the ``laneway_ledger`` table (created if missing).
+    schema: str = "public"
     batch_size: int = 256
     flush_interval_s: float = 0.5
 

@@ -15,7 +15,10 @@
         ├── NotFoundError           404
         ├── RequestTooLargeError    413
         ├── RateLimitError          429 rate_limit_exceeded
+        │   ├── RateLimitedError    429 a key's or model's limit, with Retry-After + x-ratelimit-*
+        │   │   └── ModelSaturatedError  the model's TPM for the tier is gone (spill hint)
         │   └── InsufficientQuotaError 429 insufficient_quota
+        │       └── BudgetExhaustedError a key's budget cannot cover the request
         ├── InternalError           500
         │   └── LimitsUnavailableError 503 the limits/budget store is unreachable (fail closed)
         └── UpstreamError           502 upstream failure after retries and fallbacks
@@ -28,6 +31,9 @@ handler renders them (:meth:`HTTPError.to_body`) with the extra response headers
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping
 
 
 class LanewayError(Exception):
@@ -124,6 +130,48 @@ class RateLimitError(HTTPError):
 class InsufficientQuotaError(RateLimitError):
     type = "insufficient_quota"
     code = "insufficient_quota"
+
+
+class RateLimitedError(RateLimitError):
+    """429 with ``Retry-After`` and the ``x-ratelimit-*`` headers of the limit that refused."""
+
+    def __init__(self, message: str, *, retry_after_s: float, rate_headers: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.rate_headers = dict(rate_headers)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            "retry-after": str(max(1, math.ceil(self.retry_after_s))),
+            "retry-after-ms": str(max(1, math.ceil(self.retry_after_s * 1000))),
+            **self.rate_headers,
+        }
+
+
+class ModelSaturatedError(RateLimitedError):
+    """The model's TPM headroom (for the account's tier) is gone.
+
+    ``spill_allowed``: the lane's policy lets the gateway re-decide without ``model``.
+    """
+
+    def __init__(
+        self, message: str, *, model: str, lane: str, spill_allowed: bool, retry_after_s: float,
+        rate_headers: Mapping[str, str],
+    ) -> None:  # fmt: skip
+        super().__init__(message, retry_after_s=retry_after_s, rate_headers=rate_headers)
+        self.model = model
+        self.lane = lane
+        self.spill_allowed = spill_allowed
+
+
+class BudgetExhaustedError(InsufficientQuotaError):
+    """429 ``insufficient_quota``: the key's budget for this period cannot cover the request."""
+
+    def __init__(self, message: str, *, key_id: str, resets_at: float | None) -> None:
+        super().__init__(message)
+        self.key_id = key_id
+        self.resets_at = resets_at
 
 
 class InternalError(HTTPError):

@@ -6,7 +6,7 @@ dropped, so every routing choice can be explained (headers, ledger, ``laneway ro
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import msgspec
@@ -146,14 +146,15 @@ class Policy:
         requested_model: str | None = None,
         pinned_model: str | None = None,
         escalate: str | None = None,
-        exclude: Collection[str] = (),
+        exclude: Collection[str] | Mapping[str, str] = (),
         cached_tokens: int = 0,
     ) -> Decision:
         """Choose a model for ``call.lane``.
 
         ``requested_model`` (a concrete model the client named) is honoured when it passes the
         constraints; ``pinned_model`` keeps a session on its model; ``escalate`` (a cause) moves a
-        session to the escalation model; ``exclude`` removes models (failed upstream, cooled down).
+        session to the escalation model; ``exclude`` removes models (failed upstream, cooled down; a
+        mapping gives each one's reason, e.g. "not allowed for this key").
         Raises :class:`ContextLengthError` or :class:`NoCandidateError` when nothing can serve.
         """
         lane_policy = self.catalog.lanes[call.lane]
@@ -168,7 +169,8 @@ class Policy:
         candidates: list[Candidate] = []
         for name in order:
             if name in exclude:
-                candidates.append(Candidate(name, False, "excluded (failed or cooling down)"))
+                why = exclude[name] if isinstance(exclude, Mapping) else "excluded (failed or cooling down)"
+                candidates.append(Candidate(name, False, why))
             else:
                 candidates.append(self._check(name, self.catalog.models[name], call.lane, profile))
         kept = [c for c in candidates if c.kept]

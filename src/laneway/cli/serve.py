@@ -29,11 +29,16 @@ def register(app: typer.Typer) -> None:
         """Run the OpenAI-compatible gateway (POST /v1/chat/completions, /v1/responses)."""
         import uvicorn
 
+        from laneway.admission import check_bind, check_workers
         from laneway.config import load_config
 
         with user_errors():
             cfg = load_config(config)
+            bind = host or cfg.server.host
+            check_workers(cfg, workers)  # in-process limits would be multiplied by the workers
+            check_bind(cfg, bind)  # auth.mode: none only on loopback
         # Workers are separate processes: they rebuild the app from the environment.
+        os.environ["LANEWAY_HOST"] = bind  # resolves auth.mode: auto (none only on loopback)
         if config is not None:
             os.environ["LANEWAY_CONFIG"] = str(config)
         if simulate:
@@ -49,7 +54,7 @@ def register(app: typer.Typer) -> None:
         uvicorn.run(
             "laneway.gateway.app:create_app",
             factory=True,
-            host=host or cfg.server.host,
+            host=bind,
             port=port if port is not None else cfg.server.port,
             workers=workers,
             loop="uvloop",

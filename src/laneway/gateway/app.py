@@ -5,8 +5,9 @@ metrics). Run it with ``laneway serve`` (uvicorn, uvloop + httptools) or any ASG
 
     granian --interface asgi --factory laneway.gateway.app:create_app
 
-(with no arguments the factory reads ``LANEWAY_CONFIG``, ``LANEWAY_SIMULATE`` and
-``LANEWAY_CLASSIFIER`` from the environment).
+(with no arguments the factory reads ``LANEWAY_CONFIG``, ``LANEWAY_SIMULATE``,
+``LANEWAY_CLASSIFIER`` and ``LANEWAY_HOST`` -- the bind address, which resolves ``auth.mode: auto``
+-- from the environment).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import msgspec
 
 from laneway.config import Config, load_config
 from laneway.engine import Engine
-from laneway.errors import HTTPError, NotFoundError
+from laneway.errors import HTTPError, NotFoundError, UpstreamUnavailableError
+from laneway.gateway.admin import PREFIX as ADMIN_PREFIX
+from laneway.gateway.admin import AdminHandler
 from laneway.gateway.http import JSON_TYPE, Receive, Scope, Send, send_bytes, send_error
 from laneway.gateway.providers import ProviderPool, resolve_providers
 from laneway.gateway.proxy import ProxyHandler
@@ -43,14 +46,27 @@ class MethodNotAllowedError(HTTPError):
     code = "method_not_allowed"
 
 
-def build_ledger(config: Config) -> SpendLedger:
-    if config.ledger.path == ":memory:":
+def build_ledger(config: Config, env: Mapping[str, str] | None = None) -> SpendLedger:
+    """The ledger ``ledger.backend`` names (not started): SQLite, memory, or PostgreSQL."""
+    settings = config.ledger
+    if settings.backend == "postgres":
+        from laneway.errors import ConfigError
+        from laneway.ledger.postgres import PostgresLedger
+
+        environ = os.environ if env is None else env
+        dsn = settings.dsn or environ.get(settings.dsn_env, "")
+        if not dsn:
+            raise ConfigError("ledger.dsn", f"backend postgres needs ledger.dsn or ${settings.dsn_env}")
+        return PostgresLedger(
+            dsn, schema=settings.schema, batch_size=settings.batch_size,
+            flush_interval_s=settings.flush_interval_s,
+        )  # fmt: skip
+    if settings.path == ":memory:":
         from laneway.ledger.memory import MemoryLedger
 
         return MemoryLedger()
     from laneway.ledger.sqlite import SQLiteLedger
 
-    settings = config.ledger
     return SQLiteLedger(
         settings.path, batch_size=settings.batch_size, flush_interval_s=settings.flush_interval_s
     )
@@ -81,6 +97,9 @@ class GatewayApp:
             else:
                 await self._error(send, MethodNotAllowedError(f"Use POST for {path}"))
             return
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            await self._admin(scope, receive, send)
+            return
         if method not in ("GET", "HEAD"):
             await self._error(send, NotFoundError(f"Invalid URL ({method} {path})", code="unknown_url"))
             return
@@ -102,6 +121,15 @@ class GatewayApp:
             )
         else:
             await self._error(send, NotFoundError(f"Invalid URL ({method} {path})", code="unknown_url"))
+
+    async def _admin(self, scope: Scope, receive: Receive, send: Send) -> None:
+        runtime = self.state.runtime
+        try:
+            if runtime is None:
+                raise UpstreamUnavailableError("laneway is starting or stopping; try again")
+            await AdminHandler(runtime.admission)(scope, receive, send)
+        except HTTPError as exc:
+            await self._error(send, exc)
 
     def _base(self) -> list[tuple[bytes, bytes]]:
         return [(b"x-request-id", new_id("req_").encode()), (b"x-laneway-overhead-ms", b"0.000")]
@@ -185,7 +213,7 @@ def create_app(
     providers, banner = resolve_providers(config, environ, simulate=simulate)
     pool = ProviderPool(providers, engine.catalog, dict(environ), injected=dict(upstreams or {}))
     state = GatewayState(
-        config=config, engine=engine, ledger=ledger or build_ledger(config), pool=pool,
-        clocks=clocks or Clocks(), banner=banner,
+        config=config, engine=engine, ledger=ledger or build_ledger(config, environ), pool=pool,
+        clocks=clocks or Clocks(), banner=banner, env=environ, host=environ.get("LANEWAY_HOST") or None,
     )  # fmt: skip
     return GatewayApp(state)

@@ -57,6 +57,8 @@ class _Failed(Exception):
 
 
 BuildRequest = Callable[[Deployment], UpstreamRequest]
+#: Called with the next model before a fallback to it: ``None`` to go ahead, or why it may not.
+BeforeFallback = Callable[[str], Awaitable[str | None]]
 
 
 class Dispatcher:
@@ -84,13 +86,29 @@ class Dispatcher:
         self.rng = rng
 
     async def send(
-        self, exchange: Exchange, models: Sequence[str], build: BuildRequest, *, stream: bool
+        self,
+        exchange: Exchange,
+        models: Sequence[str],
+        build: BuildRequest,
+        *,
+        stream: bool,
+        before_fallback: BeforeFallback | None = None,
     ) -> Served:
-        """Serve from the first model/deployment that answers; raise an UpstreamError if none does."""
+        """Serve from the first model/deployment that answers; raise an UpstreamError if none does.
+
+        ``before_fallback(model)`` runs before each model after the first (admission re-checks the
+        key for it); a reason string skips that model.
+        """
         failures: list[str] = []
         failed_models: list[str] = []
         last: _Failure | None = None
-        for model in models:
+        for i, model in enumerate(models):
+            if i and before_fallback is not None:
+                refused = await before_fallback(model)
+                if refused is not None:
+                    failures.append(f"{model}: {refused}")
+                    failed_models.append(model)
+                    continue
             for dep in self.table.serving(model):
                 if self.cooldowns.cooling(dep.key):
                     failures.append(f"{dep.key} cooling down")

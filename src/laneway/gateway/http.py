@@ -67,6 +67,15 @@ def error_body(exc: HTTPError) -> bytes:
     return msgspec.json.encode(exc.to_body())
 
 
+def error_headers(exc: HTTPError) -> Headers:
+    """``exc.headers`` (Retry-After, x-ratelimit-*), and ``retry-after: 1`` on a 429/503 without one."""
+    extra = exc.headers
+    out: Headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
+    if exc.status_code in (429, 503) and "retry-after" not in extra:
+        out.append((b"retry-after", b"1"))
+    return out
+
+
 async def send_bytes(send: Send, status: int, body: bytes, headers: Headers) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
@@ -75,7 +84,5 @@ async def send_bytes(send: Send, status: int, body: bytes, headers: Headers) -> 
 async def send_error(send: Send, exc: HTTPError, headers: Headers) -> None:
     """Render ``exc`` as OpenAI's ``{"error": {...}}`` with its status."""
     body = error_body(exc)
-    extra: Headers = [JSON_TYPE, (b"content-length", str(len(body)).encode())]
-    if exc.status_code in (429, 503):
-        extra.append((b"retry-after", b"1"))
+    extra: Headers = [JSON_TYPE, (b"content-length", str(len(body)).encode()), *error_headers(exc)]
     await send_bytes(send, exc.status_code, body, [*headers, *extra])

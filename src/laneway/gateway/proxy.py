@@ -1,8 +1,10 @@
 """The proxy handler for ``POST /v1/chat/completions`` and ``POST /v1/responses``.
 
-One JSON decode of the body, a routing decision, dispatch with retries/fallbacks, then either a
-streamed passthrough or a verified non-streamed reply; every exchange settles into one ledger row,
-whatever happens (errors, client gone, shutdown).
+Authentication right after the body is read (401), one JSON decode of the body, a routing decision
+admitted for the caller's key (403 / 429, spill), dispatch with retries/fallbacks (each fallback and
+escalation admitted again), then either a streamed passthrough or a verified non-streamed reply;
+every exchange settles into one ledger row and its reservation settles to the real cost, whatever
+happens (errors, client gone, shutdown).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from laneway.errors import (
     UpstreamUnavailableError,
 )
 from laneway.gateway.accounting import Exchange, price, settle
+from laneway.gateway.auth import RequestAdmission
 from laneway.gateway.deployments import Deployment
 from laneway.gateway.dispatch import BuildRequest, Served
 from laneway.gateway.http import ClientGone, Receive, Scope, Send, read_body, request_headers
@@ -77,11 +80,15 @@ class ProxyHandler:
         reply = Reply(send, ex, st.clocks.monotonic)
         headers = request_headers(scope)
         watcher: asyncio.Task[None] | None = None
+        admitted: RequestAdmission | None = None
         st.metrics.in_flight.inc()
         try:
             raw = await read_body(receive, st.config.server.max_body_bytes, headers.get("content-length"))
+            runtime = self._runtime()
+            admitted = await RequestAdmission.authenticate(runtime.admission, headers.get("authorization"))
+            ex.key_id = admitted.key_id
             watcher = asyncio.create_task(_watch_disconnect(receive, reply, asyncio.current_task()))
-            await self._serve(raw, headers, reply, ex)
+            await self._serve(raw, headers, reply, ex, runtime, admitted)
         except HTTPError as exc:
             await self._fail(reply, ex, exc)
         except ClientGone:
@@ -102,6 +109,8 @@ class ProxyHandler:
                 watcher.cancel()
             st.metrics.in_flight.dec()
             self._settle(ex)
+            if admitted is not None:  # shielded: a second cancel must not leak the reservation
+                await asyncio.shield(admitted.close(ex))
 
     async def _fail(self, reply: Reply, ex: Exchange, exc: HTTPError) -> None:
         ex.status = "upstream_error" if isinstance(exc, UpstreamError) else "error"
@@ -123,12 +132,23 @@ class ProxyHandler:
             raise UpstreamUnavailableError("laneway is starting or stopping; try again")
         return runtime
 
-    async def _serve(self, raw: bytes, headers: dict[str, str], reply: Reply, ex: Exchange) -> None:
-        runtime = self._runtime()
+    async def _serve(
+        self,
+        raw: bytes,
+        headers: dict[str, str],
+        reply: Reply,
+        ex: Exchange,
+        runtime: Runtime,
+        admitted: RequestAdmission,
+    ) -> None:
         body = decode_request(raw)
-        ex.model_requested = body["model"]
+        model: str = body["model"]
+        ex.model_requested = model
         ex.stream = body.get("stream") is True
-        route = await runtime.router.route(body, ex.endpoint, headers)
+        if not runtime.router.is_routed(model):
+            admitted.check_requested(model)
+        route = await runtime.router.route(body, ex.endpoint, headers, exclude=admitted.exclude)
+        route = await admitted.admit(route, runtime.router)
         _record_route(ex, route)
         ex.estimated_input_tokens = route.profile.estimated_input_tokens
         drop = self._drop_tool_types(route)
@@ -142,14 +162,16 @@ class ProxyHandler:
                 ex.stream, fwd, dep.first_byte_timeout_s,
             )  # fmt: skip
 
-        served = await runtime.dispatcher.send(ex, route.chain, build, stream=ex.stream)
+        served = await runtime.dispatcher.send(
+            ex, route.chain, build, stream=ex.stream, before_fallback=admitted.fallback
+        )
         await self._after_dispatch(ex, route, served)
         if served.response.status >= 300:
             await self._passthrough_error(reply, ex, served)
         elif ex.stream:
             await relay(reply, ex, served, body, self.state.clocks.monotonic)
         else:
-            await self._complete(reply, ex, route, served, build)
+            await self._complete(reply, ex, route, served, build, admitted)
 
     def _drop_tool_types(self, route: Route) -> frozenset[str]:
         stripped = route.decision.stripped_tools if route.decision is not None else ()
@@ -192,13 +214,19 @@ class ProxyHandler:
         await reply.json(served.response.status, raw, upstream_headers(served.response.headers))
 
     async def _complete(
-        self, reply: Reply, ex: Exchange, route: Route, served: Served, build: BuildRequest
+        self,
+        reply: Reply,
+        ex: Exchange,
+        route: Route,
+        served: Served,
+        build: BuildRequest,
+        admitted: RequestAdmission,
     ) -> None:
         raw = await self._read(ex, served)
         ex.usage = usage_from_wire(_reply_json(raw).get("usage"))
         cause = self._verification_failure(ex, route, raw)
         if cause is not None:
-            retried = await self._escalate_retry(ex, route, cause, build)
+            retried = await self._escalate_retry(ex, route, cause, build, admitted)
             if retried is not None:
                 served, raw = retried
         headers = upstream_headers(served.response.headers)
@@ -220,13 +248,20 @@ class ProxyHandler:
         return verify_reply(ex.endpoint, _reply_json(raw), json_schema=route.profile.json_schema)
 
     async def _escalate_retry(
-        self, ex: Exchange, route: Route, failure: str, build: BuildRequest
+        self, ex: Exchange, route: Route, failure: str, build: BuildRequest, admitted: RequestAdmission
     ) -> tuple[Served, bytes] | None:
-        """Escalate the session (sticky) and retry once on the escalation model."""
+        """Escalate the session (sticky) and retry once on the escalation model, if the key may."""
         st = self.state
         target = st.engine.settings.escalation_model
         cause = f"verification failed: {failure}"
         first_model, first_usage = ex.model_served, ex.usage
+        first_cost = price(st.engine.catalog, first_model, first_usage)
+        refused = await admitted.escalate(
+            target, cost_usd=first_cost, tokens=first_usage.input_tokens + first_usage.output_tokens
+        )
+        if refused is not None:  # the first reply stands; the session is not escalated
+            ex.reasons += f"; escalation to {target} after {cause} not admitted: {refused}"
+            return None
         ex.escalated, ex.escalation_cause = True, cause
         ex.reasons += f"; escalated to {target}: {cause}"
         st.metrics.escalations.labels("verification").inc()
@@ -243,7 +278,7 @@ class ProxyHandler:
             ex.reasons += f"; escalation retry failed: {exc.message}"
             return None
         ex.prior_usage = first_usage
-        ex.prior_cost_usd = price(st.engine.catalog, first_model, first_usage)
+        ex.prior_cost_usd = first_cost
         ex.model_served, ex.usage = target, usage
         return served, raw
 

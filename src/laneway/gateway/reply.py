@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from laneway.errors import HTTPError
 from laneway.gateway.accounting import Exchange
-from laneway.gateway.http import JSON_TYPE, Headers, Send, error_body, header_value
+from laneway.gateway.http import JSON_TYPE, Headers, Send, error_body, error_headers, header_value
 
 #: Upstream reply headers worth passing on to the client.
 #: Not ``openai-model``: Codex reads a served model that differs from the requested alias as a
@@ -87,5 +87,4 @@ class Reply:
         await self.whole(status, body, [JSON_TYPE, *(headers or [])])
 
     async def error(self, exc: HTTPError) -> None:
-        extra: Headers = [(b"retry-after", b"1")] if exc.status_code in (429, 503) else []
-        await self.json(exc.status_code, error_body(exc), extra)
+        await self.json(exc.status_code, error_body(exc), error_headers(exc))

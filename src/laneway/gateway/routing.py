@@ -60,20 +60,41 @@ class Router:
     def is_routed(self, model: str) -> bool:
         return model in self.server.auto_aliases or model.startswith(LANE_MODEL_PREFIX)
 
-    async def route(self, body: Mapping[str, Any], endpoint: str, headers: Mapping[str, str]) -> Route:
+    async def route(
+        self,
+        body: Mapping[str, Any],
+        endpoint: str,
+        headers: Mapping[str, str],
+        *,
+        exclude: Mapping[str, str] | None = None,
+    ) -> Route:
+        """Decide ``body``; ``exclude`` maps models to leave out to why (e.g. the key may not use them)."""
         profile = self.engine.profile(body, endpoint=endpoint, headers=headers)
         model: str = body["model"]
         routed = self.is_routed(model)
         if not routed and self.server.routing != "route":
             return self._passthrough(profile, model)
+        return await self._decide(profile, None if routed else model, exclude or {})
+
+    async def reroute(self, route: Route, exclude: Mapping[str, str]) -> Route:
+        """Decide ``route``'s request again without the ``exclude``d models (a spill)."""
+        requested = route.decision.requested_model if route.decision is not None else route.model
+        return await self._decide(route.profile, requested, exclude)
+
+    async def _decide(
+        self, profile: RequestProfile, requested: str | None, exclude: Mapping[str, str]
+    ) -> Route:
         key = profile.session_key
         state = await self.sessions.get(key) if key else None
         decision = self.engine.decide_profile(
             profile,
-            requested_model=None if routed else model,
+            requested_model=requested,
             # explicit lane hints win over the pin; a concrete model is the client's own choice
-            pinned_model=state.pinned_model if state and routed and profile.lane_hint is None else None,
+            pinned_model=(
+                state.pinned_model if state and requested is None and profile.lane_hint is None else None
+            ),
             escalate=state.escalation_cause if state is not None else None,
+            exclude=exclude,
         )
         cause = state.escalation_cause if state is not None and decision.escalated else None
         if decision.escalated and cause is None:  # the engine escalated on the history itself

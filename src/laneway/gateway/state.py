@@ -1,17 +1,20 @@
 """Per-app state: everything one gateway instance owns (no module-level mutable state).
 
 Built by :func:`laneway.gateway.app.create_app`; the parts that need a running event loop
-(upstream sessions, simulated servers, the ledger writer) start in the lifespan.
+(upstream sessions, simulated servers, the ledger writer, admission's key store and limits)
+start in the lifespan.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from laneway.admission import Admission
 from laneway.config import Config
 from laneway.engine import Engine
 from laneway.gateway.deployments import Cooldowns, DeploymentTable
@@ -21,6 +24,8 @@ from laneway.gateway.providers import ProviderPool
 from laneway.gateway.routing import Router
 from laneway.gateway.sessions import MemorySessionStore, SessionStore
 from laneway.ledger.base import SpendLedger
+
+log = logging.getLogger("laneway.gateway")
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Runtime:
     table: DeploymentTable
     router: Router
     dispatcher: Dispatcher
+    admission: Admission
 
 
 @dataclass
@@ -54,6 +60,10 @@ class GatewayState:
     runtime: Runtime | None = None
     ledger_started: bool = False
     banner: str | None = None
+    #: The environment admission reads (master key, server secret, Redis URL, PostgreSQL DSN).
+    env: Mapping[str, str] = field(default_factory=dict)
+    #: The address the server binds: resolves ``auth.mode: auto`` (``none`` only on loopback).
+    host: str | None = None
 
     def __post_init__(self) -> None:
         if self.sessions is None:
@@ -72,6 +82,24 @@ class GatewayState:
         return self.runtime is not None and self.ledger_started
 
     async def start(self) -> None:
+        server = self.config.server
+        admission = await Admission.open(
+            self.config, self.engine.catalog, host=self.host or server.host, tier=server.tier,
+            clock=self.clocks.wall, env=self.env,
+        )  # fmt: skip
+        try:
+            await self._start(admission)
+        except BaseException:
+            await admission.close()
+            raise
+        if admission.mode == "none":
+            log.warning(
+                "laneway: authentication is off (auth.mode %s on loopback %s): anyone on this machine "
+                "can call; set auth.mode: keys to require virtual keys",
+                self.config.auth.mode, self.host or server.host,
+            )  # fmt: skip
+
+    async def _start(self, admission: Admission) -> None:
         await self.ledger.start()
         self.ledger_started = True
         table = await self.pool.start()
@@ -84,14 +112,19 @@ class GatewayState:
             clock=self.clocks.monotonic, sleep=self.clocks.sleep, rng=self.rng,
         )  # fmt: skip
         router = Router(self.engine, self.config.server, self.session_store, set(table.models()))
-        self.runtime = Runtime(table, router, dispatcher)
+        self.runtime = Runtime(table, router, dispatcher, admission)
 
     async def stop(self) -> None:
-        """Close upstreams, then flush and close the ledger (every row written so far lands)."""
-        self.runtime = None
+        """Close upstreams, flush and close the ledger (every row written so far lands), then
+        admission (key store, limits)."""
+        runtime, self.runtime = self.runtime, None
         try:
             await self.pool.stop()
         finally:
-            if self.ledger_started:
-                self.ledger_started = False
-                await self.ledger.close()
+            try:
+                if self.ledger_started:
+                    self.ledger_started = False
+                    await self.ledger.close()
+            finally:
+                if runtime is not None:
+                    await runtime.admission.close()

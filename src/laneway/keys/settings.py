@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-AuthMode = Literal["keys", "master", "none"]
+AuthMode = Literal["auto", "keys", "master", "none"]
 KeyBackend = Literal["sqlite", "postgres"]
 
 
@@ -14,10 +14,12 @@ class AuthSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """Who may call the gateway.
 
     ``keys``: virtual keys (and the master key); ``master``: the master key only; ``none``: no
-    authentication, refused unless the server binds a loopback address.
+    authentication, refused unless the server binds a loopback address; ``auto`` (the default):
+    ``none`` on a loopback bind (``make run`` works out of the box, and says so at start),
+    ``keys`` on any other address.
     """
 
-    mode: AuthMode = "keys"
+    mode: AuthMode = "auto"
     #: Environment variable holding the master key (admin API, and every model). Unset: no master key.
     master_key_env: str = "LANEWAY_MASTER_KEY"
     #: Environment variable holding the server secret keys are HMAC'd under. Every replica needs
