@@ -14,7 +14,7 @@ from typing import Any
 from laneway.engine import Engine
 from laneway.errors import InputError
 from laneway.lanes.lane import Lane
-from laneway.planner import readers, result
+from laneway.planner import readers, result, workers
 from laneway.planner.memo import planning_engine
 from laneway.planner.policies import assumptions
 from laneway.planner.readers import InputFile
@@ -32,15 +32,21 @@ def plan_files(
     tier: int = 1,
     escalation_rates: Mapping[Lane, float] | None = None,
     progress: Progress = no_progress,
+    jobs: int | None = None,
 ) -> dict[str, Any]:
     """Simulate every policy over ``files``; the report dict (see docs/plan.md for its keys).
 
+    ``jobs``: worker processes for a large input (default: one per CPU; 1 reads in-process).
     Raises :class:`InputError` when no usable record was read (empty or wholly malformed input).
     """
     engine = planning_engine(engine)
     sim = Simulator(engine, assumptions(engine.catalog, engine.settings, escalation_rates))
-    for item in readers.read_all(engine, files, progress):
-        sim.add(item)
+    jobs = workers.default_jobs() if jobs is None else jobs
+    if workers.worth_it(files, jobs):
+        workers.simulate(sim, files, jobs=jobs, progress=progress)
+    else:
+        for item in readers.read_all(engine, files, progress):
+            sim.add(item)
     share = sim.finish()
     report = result.build(sim, tier=tier, files=len(files), random_share=share)
     if report["inputs"]["records"] == 0:
@@ -68,8 +74,8 @@ def plan(
     input_format: InputFormat | None = None,
     tier: int = 1,
     escalation_rates: Mapping[Lane, float] | None = None,
+    jobs: int | None = None,
 ) -> dict[str, Any]:
     """Library entry point: :func:`plan_files` over files and directories."""
-    return plan_files(
-        engine, readers.expand(paths, input_format), tier=tier, escalation_rates=escalation_rates
-    )
+    files = readers.expand(paths, input_format)
+    return plan_files(engine, files, tier=tier, escalation_rates=escalation_rates, jobs=jobs)

@@ -64,6 +64,20 @@ class Problems:
             self.first.append(BadLine(bad.source, bad.line + line_offset, bad.error))
 
 
+@dataclass(slots=True)
+class Partial:
+    """What a simulator has streamed so far, before :meth:`Simulator.finish` (see ``merge``)."""
+
+    sums: dict[Key, Sums]
+    minute_sums: dict[int, dict[MinuteKey, int]]
+    shadow: dict[Lane, ShadowTally]
+    malformed: Problems
+    unroutable: Problems
+    untimed: int
+    first_ts: float | None
+    last_ts: float | None
+
+
 class Simulator:
     """Feed records with :meth:`add`, then :meth:`finish`; ``result.build`` reads the sums."""
 
@@ -167,8 +181,15 @@ class Simulator:
         tally.changed_model += model != served.model
 
     # -- merging partial runs ----------------------------------------------------------------
-    def merge(self, other: Simulator, line_offset: int = 0) -> None:
-        """Add the streamed state of ``other``, which read the records after this one's.
+    def partial(self) -> Partial:
+        """The streamed state (what a worker sends back): small and picklable."""
+        return Partial(
+            self.sums, self.minute_sums, dict(self.shadow), self.malformed, self.unroutable,
+            self.untimed, self.first_ts, self.last_ts,
+        )  # fmt: skip
+
+    def merge(self, other: Partial, line_offset: int = 0) -> None:
+        """Add ``other``, the state of a run over the records after this one's.
 
         Token sums and counts are integers, so the merged simulator is the one that read both
         parts in order; ``line_offset`` shifts ``other``'s problem lines (it read a file's tail).

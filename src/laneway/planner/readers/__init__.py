@@ -14,7 +14,7 @@ from pathlib import Path
 from laneway.engine import Engine
 from laneway.errors import InputError
 from laneway.planner.readers import codex, ledger, openai
-from laneway.planner.readers.lines import Progress, first_json, no_progress
+from laneway.planner.readers.lines import Progress, Span, first_json, no_progress
 from laneway.planner.record import BadLine, InputFormat, Record
 
 KNOWN_FORMATS = ", ".join(f.value for f in InputFormat)
@@ -67,12 +67,20 @@ def expand(paths: Sequence[Path], forced: InputFormat | None = None) -> list[Inp
     return files
 
 
-def read(engine: Engine, file: InputFile, progress: Progress = no_progress) -> Iterator[Record | BadLine]:
+def read(
+    engine: Engine, file: InputFile, progress: Progress = no_progress, span: Span | None = None
+) -> Iterator[Record | BadLine]:
+    """Records of ``file``; ``span`` (a byte range) only for OpenAI logs, whose lines stand alone."""
     if file.format is InputFormat.LEDGER:
         return ledger.read_ledger(file.path, progress)
     if file.format is InputFormat.CODEX:
         return codex.read_codex(engine, file.path, progress)
-    return openai.read_openai(engine, file.path, progress)
+    return openai.read_openai(engine, file.path, progress, span)
+
+
+def splittable(file: InputFile) -> bool:
+    """Whether ``file`` can be read in independent byte ranges (one record per line)."""
+    return file.format is InputFormat.OPENAI
 
 
 def read_all(

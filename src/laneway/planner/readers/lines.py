@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +30,63 @@ class JsonLine(msgspec.Struct, frozen=True):
     error: str | None = None
 
 
-def json_lines(path: Path, progress: Progress = no_progress) -> Iterator[JsonLine]:
-    """Each non-blank line of ``path`` decoded, or its decode error; blank lines are skipped."""
+@dataclass(slots=True)
+class Span:
+    """A byte range of a file that starts at a line start (``end=None``: to the end of the file).
+
+    Lines are numbered from 1 within the span; once read, ``lines`` holds how many it had.
+    """
+
+    start: int = 0
+    end: int | None = None
+    lines: int = 0
+
+
+def json_lines(path: Path, progress: Progress = no_progress, span: Span | None = None) -> Iterator[JsonLine]:
+    """Each non-blank line of ``path`` (or of ``span`` of it) decoded, or its decode error;
+    blank lines are skipped."""
+    span = span or Span()
     pending = 0
+    remaining = -1 if span.end is None else span.end - span.start
+    number = 0
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     with fh:
-        for number, raw in enumerate(fh, start=1):
-            pending += len(raw)
+        if span.start:
+            fh.seek(span.start)
+        for raw in fh:
+            number += 1
+            size = len(raw)
+            pending += size
             if pending >= PROGRESS_STEP:
                 progress(pending)
                 pending = 0
-            if not raw.strip():
-                continue
-            try:
-                yield JsonLine(number, _decoder.decode(raw))
-            except msgspec.DecodeError as exc:
-                yield JsonLine(number, error=f"invalid JSON: {exc}")
+            if not raw.isspace():
+                try:
+                    yield JsonLine(number, _decoder.decode(raw))
+                except msgspec.DecodeError as exc:
+                    yield JsonLine(number, error=f"invalid JSON: {exc}")
+            if remaining >= 0:
+                remaining -= size
+                if remaining <= 0:
+                    break
+    span.lines = number
     progress(pending)
+
+
+def line_spans(path: Path, size: int, step: int) -> list[Span]:
+    """``path`` cut into spans of about ``step`` bytes, each starting at a line start."""
+    starts = [0]
+    with path.open("rb") as fh:
+        while starts[-1] + step < size:
+            fh.seek(starts[-1] + step)
+            fh.readline()
+            if fh.tell() >= size:
+                break
+            starts.append(fh.tell())
+    return [Span(a, b) for a, b in zip(starts, [*starts[1:], None], strict=True)]
 
 
 def first_json(path: Path, *, max_lines: int = 50) -> Any:

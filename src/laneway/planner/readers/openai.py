@@ -15,7 +15,7 @@ from laneway.cost import Usage, usage_from_wire
 from laneway.engine import Engine
 from laneway.errors import BadRequestError
 from laneway.lanes.profile import RequestProfile
-from laneway.planner.readers.lines import Progress, json_lines, no_progress, timestamp
+from laneway.planner.readers.lines import Progress, Span, json_lines, no_progress, timestamp
 from laneway.planner.record import BadLine, InputFormat, Record, UsageSource
 
 _TIME_KEYS = ("timestamp", "ts", "time", "created_at", "created")
@@ -96,8 +96,11 @@ def _record(engine: Engine, path: Path, number: int, line: Any) -> Record | BadL
     )
 
 
-def read_openai(engine: Engine, path: Path, progress: Progress = no_progress) -> Iterator[Record | BadLine]:
-    for line in json_lines(path, progress):
+def read_openai(
+    engine: Engine, path: Path, progress: Progress = no_progress, span: Span | None = None
+) -> Iterator[Record | BadLine]:
+    """Records of ``path`` (or of ``span`` of it: lines then count from the span's start)."""
+    for line in json_lines(path, progress, span):
         if line.error is not None:
             yield BadLine(str(path), line.number, line.error)
         else:
