@@ -7,12 +7,14 @@ what the gateway would do.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from laneway.catalog.model import Catalog
 from laneway.config import Config, PolicySettings
-from laneway.lanes.classifier import LaneClassifier
+from laneway.lanes.classifier import LaneClassifier, TextPrediction
 from laneway.lanes.lane import Lane, Surface
 from laneway.lanes.profile import RequestProfile, profile_request, text_profile
 from laneway.policy import Decision, LaneCall, Policy
@@ -20,10 +22,14 @@ from laneway.policy import Decision, LaneCall, Policy
 #: Confidence reported for a lane decided by request structure rather than by text.
 STRUCTURAL_CONFIDENCE = 0.99
 _SURFACE_LANE = {Surface.CODEX_CLOUD: Lane.CLOUD_TASK, Surface.CODEX_REVIEW: Lane.CODE_REVIEW}
+#: Text predictions remembered per engine (least recently used dropped first). Agents resend the
+#: same newest user task on every turn of a session, so most requests hit; the bound keeps memory
+#: flat (keys are 16-byte digests, not the texts).
+PREDICTION_CACHE_SIZE = 4_096
 
 
 class Engine:
-    __slots__ = ("catalog", "classifier", "hosted_index", "policy", "settings")
+    __slots__ = ("_predictions", "catalog", "classifier", "hosted_index", "policy", "settings")
 
     def __init__(self, catalog: Catalog, settings: PolicySettings, classifier: LaneClassifier) -> None:
         self.catalog = catalog
@@ -31,6 +37,7 @@ class Engine:
         self.classifier = classifier
         self.policy = Policy(catalog, settings)
         self.hosted_index = catalog.hosted_tool_index()
+        self._predictions: OrderedDict[bytes, TextPrediction] = OrderedDict()
 
     @classmethod
     def default(cls) -> Engine:
@@ -66,7 +73,7 @@ class Engine:
         if structural is not None:
             lane, why = structural
             return LaneCall(lane, STRUCTURAL_CONFIDENCE, (why,))
-        prediction = self.classifier.predict(profile.task_text)
+        prediction = self.predict_text(profile.task_text)
         signals = ", ".join(prediction.signals[:3])
         why = f"text classifier: {prediction.lane.value} ({prediction.confidence:.2f})"
         if signals:
@@ -84,6 +91,20 @@ class Engine:
                 low_confidence=True,
             )
         return LaneCall(prediction.lane, prediction.confidence, (why,))
+
+    def predict_text(self, text: str) -> TextPrediction:
+        """The classifier's prediction for ``text``, remembered (a pure function of the text)."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        cache = self._predictions
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        prediction = self.classifier.predict(text)
+        cache[key] = prediction
+        if len(cache) > PREDICTION_CACHE_SIZE:
+            cache.popitem(last=False)
+        return prediction
 
     def _structural(self, profile: RequestProfile) -> tuple[Lane, str] | None:
         lane = _SURFACE_LANE.get(profile.surface)
