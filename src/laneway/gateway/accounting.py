@@ -7,13 +7,16 @@ the ledger's writer batches off the request path) and metrics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from laneway.catalog.model import Catalog
 from laneway.cost import Usage, cost_usd
 from laneway.gateway.metrics import GatewayMetrics
 from laneway.ledger.base import LedgerRow, SpendLedger
 from laneway.policy import Decision
+
+#: Usage is frozen, so one shared "nothing yet" instance serves every new exchange.
+NO_USAGE = Usage()
 
 
 @dataclass(slots=True)
@@ -32,7 +35,7 @@ class Exchange:
     decision_id: str = ""
     reasons: str = ""
     confidence: float = 0.0
-    usage: Usage = field(default_factory=Usage)
+    usage: Usage = NO_USAGE
     status: str = "ok"
     http_status: int = 200
     upstream_wait_s: float = 0.0  # waiting for the upstream (connect, first byte, chunks)
@@ -46,7 +49,7 @@ class Exchange:
     cost_usd: float = 0.0
     estimated_input_tokens: int = 0  # the profile's estimate (usage of a cut-short reply)
     tokens_seen: int = 0  # content deltas streamed so far (about one token each)
-    prior_usage: Usage = field(default_factory=Usage)  # replies discarded (failed verification)
+    prior_usage: Usage = NO_USAGE  # replies discarded (failed verification)
     prior_cost_usd: float = 0.0
     settled: bool = False
 
@@ -66,8 +69,13 @@ class Exchange:
     def overhead_s(self, now: float) -> float:
         return max(0.0, now - self.start - self.upstream_wait_s - self.client_wait_s)
 
+    def total_usage(self) -> Usage:
+        """The served reply's usage plus any reply it replaced."""
+        prior = self.prior_usage
+        return self.usage if prior is NO_USAGE else self.usage + prior
+
     def to_row(self, now: float) -> LedgerRow:
-        u = self.usage + self.prior_usage
+        u = self.total_usage()
         return LedgerRow(
             request_id=self.request_id, ts=self.ts, endpoint=self.endpoint, key_id=self.key_id,
             session=self.session, lane=self.lane, model_requested=self.model_requested,
@@ -105,7 +113,7 @@ def settle(
     metrics.overhead.labels(exchange.endpoint).observe(row.overhead_ms / 1000.0)
     if exchange.cost_usd:
         metrics.cost.labels(exchange.lane, model).inc(exchange.cost_usd)
-    u = exchange.usage + exchange.prior_usage
+    u = exchange.total_usage()
     for kind, count in (
         ("input", u.input_tokens - u.cached_input_tokens),
         ("cached_input", u.cached_input_tokens),
