@@ -23,7 +23,6 @@ raises :class:`ModelSaturatedError` with ``spill_allowed``: the gateway re-decid
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -63,7 +62,6 @@ __all__ = [
     "check_bind",
     "check_workers",
     "effective_mode",
-    "is_loopback",
 ]
 
 log = logging.getLogger("laneway.admission")
@@ -120,42 +118,19 @@ def _bearer(authorization: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def effective_mode(config: Config, host: str) -> AuthMode:
     """The mode in force on ``host``: ``auto`` is ``none`` on a loopback bind, ``keys`` elsewhere."""
-    mode = config.auth.mode
-    if mode == "auto":
-        return "none" if is_loopback(host) else "keys"
-    return mode
+    return config.auth.mode_on(host)
 
 
 def check_bind(config: Config, host: str) -> None:
     """``auth: none`` serves anyone who can connect: only on a loopback address."""
-    if config.auth.mode == "none" and not is_loopback(host):
-        raise ConfigError(
-            "auth.mode",
-            f"'none' turns authentication off and is allowed only on a loopback bind, not {host!r}; "
-            "use auth.mode: keys (or master, or auto) or bind 127.0.0.1",
-        )
+    config.auth.check_bind(host)
 
 
 def check_workers(config: Config, workers: int) -> None:
     """Several workers with in-process limits would each keep their own budgets and limits."""
-    if workers > 1 and config.limits.backend == "memory":
-        raise ConfigError(
-            "limits.backend",
-            f"--workers {workers} with the in-process limits backend would multiply every budget "
-            f"and rate limit by {workers}; set limits.backend: redis (and limits.redis_url or "
-            f"${config.limits.redis_url_env}) to share them, or run one worker",
-        )
+    config.limits.check_workers(workers)
 
 
 class Admission:

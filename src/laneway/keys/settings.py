@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
 import msgspec
+
+from laneway.errors import ConfigError
 
 AuthMode = Literal["auto", "keys", "master", "none"]
 KeyBackend = Literal["sqlite", "postgres"]
@@ -37,6 +40,30 @@ class AuthSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError(f"cache_ttl_s must be >= 0 (got {self.cache_ttl_s})")
         if self.cache_size < 1:
             raise ValueError(f"cache_size must be >= 1 (got {self.cache_size})")
+
+    def mode_on(self, host: str) -> AuthMode:
+        """The mode in force on bind address ``host`` (``auto`` resolved)."""
+        if self.mode == "auto":
+            return "none" if is_loopback(host) else "keys"
+        return self.mode
+
+    def check_bind(self, host: str) -> None:
+        """``none`` serves anyone who can connect: refused unless ``host`` is a loopback address."""
+        if self.mode == "none" and not is_loopback(host):
+            raise ConfigError(
+                "auth.mode",
+                f"'none' turns authentication off and is allowed only on a loopback bind, not {host!r}; "
+                "use auth.mode: keys (or master, or auto) or bind 127.0.0.1",
+            )
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class KeyStoreSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):

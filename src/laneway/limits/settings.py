@@ -6,6 +6,7 @@ from typing import Literal
 
 import msgspec
 
+from laneway.errors import ConfigError
 from laneway.lanes.lane import Lane
 
 LimitsBackend = Literal["memory", "redis"]
@@ -39,3 +40,13 @@ class LimitsSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError(f"reserve_output_tokens must be >= 1 (got {self.reserve_output_tokens})")
         if self.estimate_output_tokens < 0:
             raise ValueError(f"estimate_output_tokens must be >= 0 (got {self.estimate_output_tokens})")
+
+    def check_workers(self, workers: int) -> None:
+        """``--workers N`` with in-process limits would multiply every budget and limit by N."""
+        if workers > 1 and self.backend == "memory":
+            raise ConfigError(
+                "limits.backend",
+                f"--workers {workers} with the in-process limits backend would multiply every budget "
+                f"and rate limit by {workers}; set limits.backend: redis (and limits.redis_url or "
+                f"${self.redis_url_env}) to share them, or run one worker",
+            )
