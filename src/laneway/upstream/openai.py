@@ -10,7 +10,15 @@ Connection handling, measured and read from aiohttp 3.14's source:
 
 Timeouts: ``connect_timeout_s`` bounds the TCP connect (a slow connect is a connect failure),
 ``first_byte_timeout_s`` (or the request's own ``timeout_s``) bounds the wait for the response
-headers, ``read_timeout_s`` bounds each gap between body reads once the body streams.
+headers, ``read_timeout_s`` bounds each gap between body reads once the body streams. Both read
+bounds use aiohttp's own ``sock_read`` timer (armed once the request is sent, re-armed on every
+read): the request goes out with ``sock_read`` = the first-byte bound, and once the headers are in,
+the connection's read timeout becomes ``read_timeout_s``, the way aiohttp itself retunes it for
+websockets. No extra ``asyncio.timeout`` per request (each cost ~8 us of timer churn on uvloop).
+
+Per request, nothing is rebuilt that can be built once: the auth/content-type headers, the
+timeouts (cached per first-byte bound), and no cookie jar (an API needs none; aiohttp's default jar
+filters and stores cookies on every call).
 
 Errors: before the first byte -> :class:`UpstreamConnectError` or
 :class:`laneway.errors.UpstreamTimeoutError`; any HTTP status is *returned* (the gateway decides on
@@ -22,7 +30,6 @@ drop the entity and hop-by-hop headers that no longer describe those bytes.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 
 import aiohttp
@@ -51,9 +58,12 @@ class OpenAIResponse:
         self._upstream = upstream
         self._closed = False
         self.status: int = resp.status
-        self.headers: Mapping[str, str] = {
-            k.lower(): v for k, v in resp.headers.items() if k.lower() not in _DROPPED_HEADERS
-        }
+        headers: dict[str, str] = {}
+        for key, value in resp.headers.items():
+            name = key.lower()
+            if name not in _DROPPED_HEADERS:
+                headers[name] = value
+        self.headers: Mapping[str, str] = headers
 
     async def read(self) -> bytes:
         """The whole body; the connection is released afterwards."""
@@ -110,9 +120,10 @@ class OpenAIUpstream:
         self.first_byte_timeout_s = first_byte_timeout_s
         self.read_timeout_s = read_timeout_s
         self.pool_size = pool_size
-        self._headers: dict[str, str] = dict(extra_headers or {})
+        self._headers: dict[str, str] = {k.lower(): v for k, v in (extra_headers or {}).items()}
         self._headers["authorization"] = f"Bearer {api_key}"
         self._headers["content-type"] = "application/json"
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._session: aiohttp.ClientSession | None = None
 
     def _ensure_session(self) -> aiohttp.ClientSession:
@@ -120,14 +131,23 @@ class OpenAIUpstream:
             connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=0, keepalive_timeout=30.0)
             self._session = aiohttp.ClientSession(
                 connector=connector,
-                timeout=aiohttp.ClientTimeout(
-                    total=None, sock_connect=self.connect_timeout_s, sock_read=self.read_timeout_s
-                ),
+                timeout=self._timeout(self.read_timeout_s),
                 auto_decompress=True,
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 
+    def _timeout(self, sock_read_s: float) -> aiohttp.ClientTimeout:
+        timeout = self._timeouts.get(sock_read_s)
+        if timeout is None:
+            timeout = self._timeouts[sock_read_s] = aiohttp.ClientTimeout(
+                total=None, sock_connect=self.connect_timeout_s, sock_read=sock_read_s
+            )
+        return timeout
+
     def _request_headers(self, request: UpstreamRequest) -> dict[str, str]:
+        if not request.headers:
+            return self._headers
         headers = {k.lower(): v for k, v in request.headers.items()}
         headers.update(self._headers)  # our auth and content-type always win
         return headers
@@ -142,8 +162,10 @@ class OpenAIUpstream:
         session = self._ensure_session()
         first_byte_s = request.timeout_s if request.timeout_s is not None else self.first_byte_timeout_s
         try:
-            async with asyncio.timeout(first_byte_s):
-                resp = await session.post(url, data=request.body, headers=self._request_headers(request))
+            resp = await session.post(
+                url, data=request.body, headers=self._request_headers(request),
+                timeout=self._timeout(first_byte_s),
+            )  # fmt: skip
         except aiohttp.ConnectionTimeoutError as exc:
             raise UpstreamConnectError(f"upstream {self.name}: connect timed out ({url})") from exc
         except TimeoutError as exc:  # ours (first byte) or aiohttp's sock_read before the headers
@@ -152,6 +174,10 @@ class OpenAIUpstream:
             ) from exc
         except aiohttp.ClientError as exc:  # refused, reset, DNS, disconnected before the headers
             raise UpstreamConnectError(f"upstream {self.name}: {exc!r} ({url})") from exc
+        connection = resp.connection
+        if connection is not None and connection.protocol is not None:
+            connection.protocol.read_timeout = self.read_timeout_s  # the body: gaps between reads
+            connection.protocol.start_timeout()  # re-arm the running timer with the new bound
         return OpenAIResponse(resp, self.name)
 
     async def aclose(self) -> None:

@@ -92,6 +92,28 @@ async def test_per_request_timeout_overrides_the_default(server: SimulatedServer
             await upstream.send(hurried)
 
 
+async def test_the_first_byte_bound_does_not_cut_a_slow_stream_after_its_headers() -> None:
+    """Chunks 0.4 s apart with a 0.25 s first-byte bound: the gaps fall under read_timeout_s."""
+    async with (
+        SimulatedServer(SimulatedSettings(chunks=3, inter_chunk_ms=400)) as server,
+        OpenAIUpstream("sim", server.base_url, "k", first_byte_timeout_s=0.25, read_timeout_s=10) as up,
+    ):
+        resp = await up.send(request(stream=True))
+        body = b"".join([chunk async for chunk in resp.chunks()])
+        assert b"event: response.completed" in body
+
+
+async def test_a_gap_longer_than_the_read_timeout_breaks_the_stream() -> None:
+    async with (
+        SimulatedServer(SimulatedSettings(chunks=3, inter_chunk_ms=600)) as server,
+        OpenAIUpstream("sim", server.base_url, "k", first_byte_timeout_s=10, read_timeout_s=0.2) as up,
+    ):
+        resp = await up.send(request(stream=True))
+        with pytest.raises(UpstreamStreamError):
+            async for _chunk in resp.chunks():
+                pass
+
+
 async def test_connection_refused_raises_upstream_connect_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
