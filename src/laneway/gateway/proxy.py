@@ -29,7 +29,7 @@ from laneway.gateway.auth import RequestAdmission
 from laneway.gateway.deployments import Deployment
 from laneway.gateway.dispatch import BuildRequest, Served
 from laneway.gateway.http import ClientGone, Receive, Scope, Send, read_body, request_headers
-from laneway.gateway.reply import Reply, upstream_headers
+from laneway.gateway.reply import DisconnectWatch, Reply, upstream_headers
 from laneway.gateway.rewrite import UpstreamBody, client_wants_usage
 from laneway.gateway.routing import Route, new_id
 from laneway.gateway.state import GatewayState, Runtime
@@ -79,7 +79,7 @@ class ProxyHandler:
         )  # fmt: skip
         reply = Reply(send, ex, st.clocks.monotonic)
         headers = request_headers(scope)
-        watcher: asyncio.Task[None] | None = None
+        watcher: DisconnectWatch | None = None
         admitted: RequestAdmission | None = None
         st.metrics.in_flight.inc()
         try:
@@ -87,7 +87,7 @@ class ProxyHandler:
             runtime = self._runtime()
             admitted = await RequestAdmission.authenticate(runtime.admission, headers.get("authorization"))
             ex.key_id = admitted.key_id
-            watcher = asyncio.create_task(_watch_disconnect(receive, reply, asyncio.current_task()))
+            watcher = DisconnectWatch(receive, reply, asyncio.current_task())
             await self._serve(raw, headers, reply, ex, runtime, admitted)
         except HTTPError as exc:
             await self._fail(reply, ex, exc)
@@ -311,14 +311,3 @@ def _cancelled(ex: Exchange) -> None:
     ex.http_status = 499
     if not ex.usage.input_tokens:
         ex.usage = ex.estimated_usage()
-
-
-async def _watch_disconnect(receive: Receive, reply: Reply, task: asyncio.Task[Any] | None) -> None:
-    """Cancel the request's task when its client goes away before the reply is complete."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            if not reply.complete and task is not None:
-                reply.gone = True
-                task.cancel()
-            return
