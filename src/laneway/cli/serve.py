@@ -25,6 +25,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per CPU core).")] = 1,
         log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+        access_log: Annotated[
+            bool,
+            typer.Option(help="uvicorn's per-request access log (the ledger already records each request)."),
+        ] = False,
     ) -> None:
         """Run the OpenAI-compatible gateway (POST /v1/chat/completions, /v1/responses)."""
         import uvicorn
@@ -60,5 +64,6 @@ def register(app: typer.Typer) -> None:
             loop="uvloop",
             http="httptools",
             log_level=log_level,
+            access_log=access_log,
             timeout_graceful_shutdown=30,
         )
