@@ -14,10 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from laneway.errors import InputError
 from laneway.lanes.lane import TEXT_LANES, Lane
+
+if TYPE_CHECKING:
+    from laneway.lanes.classifier import LaneClassifier
 
 Decider = Callable[[str], tuple[Lane, str, float]]
 Owner = Callable[[Lane], str]
@@ -260,3 +263,13 @@ def leave_one_source_out(
 def lanes_by_owner(owner: Owner) -> Mapping[Lane, str]:
     """The owner model of every text lane (handy for reports)."""
     return {lane: owner(lane) for lane in TEXT_LANES}
+
+
+def classifier_decider(classifier: LaneClassifier, owner: Owner) -> Decider:
+    """The text classifier alone as a decider: predicted lane, its owner, the confidence."""
+
+    def decide(text: str) -> tuple[Lane, str, float]:
+        p = classifier.predict(text)
+        return p.lane, owner(p.lane), p.confidence
+
+    return decide

@@ -19,7 +19,7 @@ import numpy as np
 
 from laneway.errors import InputError
 from laneway.evaluation import LabelledText
-from laneway.lanes.classifier import FloatArray, LaneClassifier
+from laneway.lanes.classifier import STRUCT_SCALE, FloatArray, LaneClassifier
 from laneway.lanes.features import Featurizer
 from laneway.lanes.lane import TEXT_LANES, Lane
 
@@ -29,12 +29,14 @@ Sparse = Any
 
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
-    c: float = 4.0
+    c: float = 0.5
     min_df: int = 2
     max_features: int = 60_000
     source_power: float = 0.5
-    folds: int = 5
-    max_iter: int = 3000
+    folds: int = 3
+    max_iter: int = 1000
+    tol: float = 1e-3
+    struct_scale: float = STRUCT_SCALE
 
 
 def _sklearn() -> Any:
@@ -63,15 +65,21 @@ def train(
     if len(lanes_present) < 2:
         raise InputError("training needs labelled texts of at least two text lanes")
     featurizer = Featurizer()
-    feats = [featurizer.features(r.text) for r in data]
-    vocab = _vocabulary(feats, cfg)
-    x = _matrix(feats, vocab)
+    feats = [featurizer.split(r.text) for r in data]
+    vocab = _vocabulary([lex | struct for lex, struct in feats], cfg)
+    x = _matrix(feats, vocab, cfg.struct_scale)
     y = np.array([TEXT_LANES.index(r.lane) for r in data])
     w = _sample_weights(data, cfg.source_power)
     weights, bias = _fit(x, y, w, cfg, seed)
-    temperature = _fit_temperature(x, y, w, cfg, seed)
+    groups = np.array([r.source for r in data])
+    temperature = _fit_temperature(x, y, w, groups, cfg, seed) if cfg.folds >= 2 else 1.0
     return LaneClassifier(
-        vocab=vocab, weights=weights, bias=bias, temperature=temperature, featurizer=featurizer
+        vocab=vocab,
+        weights=weights,
+        bias=bias,
+        temperature=temperature,
+        featurizer=featurizer,
+        struct_scale=cfg.struct_scale,
     )
 
 
@@ -84,16 +92,22 @@ def _vocabulary(feats: Sequence[set[str]], cfg: TrainConfig) -> list[str]:
     return sorted(name for _, name in kept[: cfg.max_features])
 
 
-def _matrix(feats: Sequence[set[str]], vocab: Sequence[str]) -> Sparse:
+def _matrix(
+    feats: Sequence[tuple[set[str], set[str]]], vocab: Sequence[str], struct_scale: float
+) -> Sparse:
+    """Rows as the classifier scores them: unit-norm lexical part, fixed structural values."""
     from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # no stubs
 
     index = {name: i for i, name in enumerate(vocab)}
-    indptr, indices, values = [0], [], []
-    for f in feats:
-        cols = sorted(c for c in map(index.get, f) if c is not None)
-        scale = 1.0 / math.sqrt(len(cols)) if cols else 0.0
-        indices.extend(cols)
-        values.extend([scale] * len(cols))
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for lexical, structural in feats:
+        lex = sorted(c for c in map(index.get, lexical) if c is not None)
+        struct = sorted(c for c in map(index.get, structural) if c is not None)
+        indices.extend(lex + struct)
+        values.extend([1.0 / math.sqrt(len(lex))] * len(lex) if lex else [])
+        values.extend([struct_scale] * len(struct))
         indptr.append(len(indices))
     return csr_matrix(
         (np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
@@ -120,7 +134,7 @@ def _fit(
     x: Sparse, y: np.ndarray[Any, Any], w: FloatArray, cfg: TrainConfig, seed: int
 ) -> tuple[FloatArray, FloatArray]:
     """Weights ``(n_features, n_text_lanes)`` and bias; lanes absent from ``y`` get -inf-ish."""
-    model = _sklearn()(C=cfg.c, max_iter=cfg.max_iter, random_state=seed)
+    model = _sklearn()(C=cfg.c, max_iter=cfg.max_iter, tol=cfg.tol, random_state=seed)
     model.fit(x, y, sample_weight=w)
     n_lanes = len(TEXT_LANES)
     weights = np.zeros((x.shape[1], n_lanes), dtype=np.float32)
@@ -139,23 +153,42 @@ def _fit(
 
 
 def _fit_temperature(
-    x: Sparse, y: np.ndarray[Any, Any], w: FloatArray, cfg: TrainConfig, seed: int
+    x: Sparse,
+    y: np.ndarray[Any, Any],
+    w: FloatArray,
+    groups: np.ndarray[Any, Any],
+    cfg: TrainConfig,
+    seed: int,
 ) -> float:
-    """Temperature minimising the NLL of out-of-fold predictions (stratified k folds)."""
+    """Temperature minimising the NLL of out-of-fold predictions.
+
+    Two kinds of folds are pooled: stratified random folds (texts like the training texts) and
+    one fold per source whose lanes other sources also teach (texts from a source the model has
+    never seen — what a user's traffic is). The first alone gives over-confident probabilities
+    on new sources, the second alone under-confident ones once every source is in training.
+    """
     rng = np.random.default_rng(seed)
     folds = np.empty(len(y), dtype=np.int64)
     for c in np.unique(y):
         members = np.flatnonzero(y == c)
         rng.shuffle(members)
         folds[members] = np.arange(len(members)) % cfg.folds
-    logits = np.zeros((len(y), len(TEXT_LANES)), dtype=np.float64)
-    for k in range(cfg.folds):
-        test = folds == k
+    splits = [folds == k for k in range(cfg.folds)]
+    for g in np.unique(groups):
+        held = groups == g
+        # a source is a useful fold only if each of its lanes is still taught by another source
+        if all((y[~held] == c).any() for c in np.unique(y[held])):
+            splits.append(held)
+    all_logits, all_y = [], []
+    for test in splits:
         if test.all() or not test.any() or len(np.unique(y[~test])) < 2:
-            return 1.0
+            continue
         weights, bias = _fit(x[~test], y[~test], w[~test], cfg, seed)
-        logits[test] = x[test] @ weights + bias
-    return best_temperature(logits, y)
+        all_logits.append(x[test] @ weights + bias)
+        all_y.append(y[test])
+    if not all_logits:
+        return 1.0
+    return best_temperature(np.vstack(all_logits), np.concatenate(all_y))
 
 
 def best_temperature(logits: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> float:

@@ -2,11 +2,13 @@
 
 Prediction is pure numpy: the text becomes a set of feature names (:mod:`laneway.lanes.features`),
 each known name maps to one row of a weight matrix, the rows are summed (scaled by
-``1/sqrt(n)``, i.e. an L2-normalised binary vector), the bias is added, the logits are divided by
+``1/sqrt(n)`` for the n known words and bigrams, i.e. an L2-normalised binary vector; by a fixed
+``struct_scale`` for structural features), the bias is added, the logits are divided by
 a temperature fitted on held-out folds, and a softmax gives calibrated probabilities.
 
 Weights file (``.npz``, no pickle): ``format``, ``lanes``, ``vocab``, ``weights`` (float16,
-``len(vocab) x len(lanes)``), ``bias``, ``temperature``, ``clip`` (head and tail characters).
+``len(vocab) x len(lanes)``), ``bias``, ``temperature``, ``clip`` (head and tail characters),
+``struct_scale``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ FORMAT = "laneway-lanes/1"
 WEIGHTS_FILE = "lanes.npz"
 #: How many top contributing features a prediction reports.
 N_SIGNALS = 4
+#: Value of a present structural feature (lexical ones share a unit L2 norm).
+STRUCT_SCALE = 1.0
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -57,7 +61,16 @@ def packaged_weights() -> Path:
 class LaneClassifier:
     """Text -> :class:`TextPrediction`. Immutable after construction; safe to share."""
 
-    __slots__ = ("_bias", "_featurizer", "_lanes", "_names", "_temperature", "_vocab", "_weights")
+    __slots__ = (
+        "_bias",
+        "_featurizer",
+        "_lanes",
+        "_names",
+        "_struct_scale",
+        "_temperature",
+        "_vocab",
+        "_weights",
+    )
 
     def __init__(
         self,
@@ -68,6 +81,7 @@ class LaneClassifier:
         temperature: float = 1.0,
         lanes: tuple[Lane, ...] = TEXT_LANES,
         featurizer: Featurizer | None = None,
+        struct_scale: float = STRUCT_SCALE,
     ) -> None:
         if weights.shape != (len(vocab), len(lanes)) or bias.shape != (len(lanes),):
             raise ClassifierError(
@@ -83,6 +97,7 @@ class LaneClassifier:
         self._temperature = float(temperature)
         self._lanes = lanes
         self._featurizer = featurizer or Featurizer()
+        self._struct_scale = float(struct_scale)
 
     # -- properties used by training / evaluation ---------------------------------------------
     @property
@@ -98,6 +113,10 @@ class LaneClassifier:
         return self._lanes
 
     @property
+    def struct_scale(self) -> float:
+        return self._struct_scale
+
+    @property
     def n_features(self) -> int:
         return len(self._names)
 
@@ -110,44 +129,65 @@ class LaneClassifier:
             temperature=temperature,
             lanes=self._lanes,
             featurizer=self._featurizer,
+            struct_scale=self._struct_scale,
         )
 
     # -- prediction ----------------------------------------------------------------------------
-    def columns(self, text: str) -> list[int]:
-        """Indices of the known features present in ``text`` (sorted, for determinism)."""
+    def columns(self, text: str) -> tuple[list[int], list[int]]:
+        """Indices of the known ``(lexical, structural)`` features of ``text``, sorted."""
         get = self._vocab.get
-        return sorted(c for c in map(get, self._featurizer.features(text)) if c is not None)
+        lexical, structural = self._featurizer.split(text)
+        return (
+            sorted(c for c in map(get, lexical) if c is not None),
+            sorted(c for c in map(get, structural) if c is not None),
+        )
+
+    def _scores(self, text: str) -> tuple[list[int], FloatArray, FloatArray, int] | None:
+        """Known columns (lexical first), their weight rows, the raw logits and the number of
+        lexical columns; None when the text has no known feature."""
+        lex, struct = self.columns(text)
+        if not lex and not struct:
+            return None
+        cols = lex + struct
+        rows: FloatArray = self._weights[cols]
+        n_lex = len(lex)
+        raw: FloatArray = self._bias.copy()
+        if n_lex:
+            raw += rows[:n_lex].sum(axis=0) * np.float32(1.0 / math.sqrt(n_lex))
+        if struct:
+            raw += rows[n_lex:].sum(axis=0) * np.float32(self._struct_scale)
+        return cols, rows, raw, n_lex
 
     def logits(self, text: str) -> FloatArray:
         """Uncalibrated scores per lane (temperature not applied)."""
-        cols = self.columns(text)
-        if not cols:
-            return np.zeros(len(self._lanes), dtype=np.float32)
-        total: FloatArray = self._weights[cols].sum(axis=0)
-        return total * np.float32(1.0 / math.sqrt(len(cols))) + self._bias
+        scored = self._scores(text)
+        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[2]
 
     def predict(self, text: str) -> TextPrediction:
-        cols = self.columns(text)
-        n = len(self._lanes)
-        if not cols:
-            uniform = 1.0 / n
+        scored = self._scores(text)
+        if scored is None:
+            uniform = 1.0 / len(self._lanes)
             return TextPrediction(
                 lane=Lane.ROUTINE,
                 confidence=uniform,
                 probabilities=dict.fromkeys(self._lanes, uniform),
                 signals=("no known features",),
             )
-        rows = self._weights[cols]
-        scaled = rows.sum(axis=0) * np.float32(1.0 / math.sqrt(len(cols))) + self._bias
-        z = scaled.astype(np.float64) / self._temperature
-        z -= z.max()
-        e = np.exp(z)
-        p = e / e.sum()
-        best = int(p.argmax())
-        contrib = rows[:, best]
-        top = np.argsort(-contrib, kind="stable")[:N_SIGNALS]
-        signals = tuple(describe(self._names[cols[int(i)]]) for i in top if contrib[int(i)] > 0)
-        probs = p.tolist()
+        cols, rows, raw, n_lex = scored
+        # softmax over five numbers: plain floats beat numpy at this size
+        t = self._temperature
+        z = [v / t for v in raw.tolist()]
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        probs = [v / total for v in e]
+        best = probs.index(max(probs))
+        contrib = rows[:, best].copy()
+        if n_lex:
+            contrib[:n_lex] *= np.float32(1.0 / math.sqrt(n_lex))
+        contrib[n_lex:] *= np.float32(self._struct_scale)
+        order = np.argsort(-contrib, kind="stable")[:N_SIGNALS].tolist()
+        signals = tuple(describe(self._names[cols[i]]) for i in order if contrib[i] > 0)
         return TextPrediction(
             lane=self._lanes[best],
             confidence=probs[best],
@@ -186,6 +226,7 @@ class LaneClassifier:
             temperature=float(arrays["temperature"]),
             lanes=lanes,
             featurizer=Featurizer(head_chars=head, tail_chars=tail),
+            struct_scale=float(arrays.get("struct_scale", STRUCT_SCALE)),
         )
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -202,6 +243,7 @@ class LaneClassifier:
                     bias=self._bias,
                     temperature=np.array(self._temperature),
                     clip=np.array([self._featurizer.head_chars, self._featurizer.tail_chars]),
+                    struct_scale=np.array(self._struct_scale),
                 )
         except OSError as exc:
             raise ClassifierError(f"cannot write classifier weights {file}: {exc}") from exc

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 #: Texts longer than this are cut to their head and tail before featurizing.
-HEAD_CHARS = 3000
-TAIL_CHARS = 1000
+HEAD_CHARS = 1500
+TAIL_CHARS = 500
 
 #: Human-readable descriptions of the structural features, for ``TextPrediction.signals``.
 STRUCTURAL: dict[str, str] = {
@@ -49,12 +49,6 @@ STRUCTURAL: dict[str, str] = {
     "#issue_headers": "issue-style sections",
     "#exit_code": "exit code / status",
     "#version": "version number",
-    "#len_xs": "very short text",
-    "#len_s": "short text",
-    "#len_m": "medium text",
-    "#len_l": "long text",
-    "#len_xl": "very long text",
-    "#one_line": "single line",
     "#many_lines": "many lines",
 }
 
@@ -67,30 +61,39 @@ _SHELL_COMMANDS = (
     "dig|ping|openssl|gpg|xargs|sort|uniq|wc|cut|tr|jq|tmux|screen|vim|nano|gcc|clang|ldd|strace"
 )
 
-_GUI_WORDS = (
-    "click|clicks|clicking|double-click|right-click|tap|button|buttons|menu|menus|dropdown|"
-    "drop-down|tab|tabs|window|windows|desktop|screen|screenshot|drag|scroll|toolbar|sidebar|"
-    "dialog|checkbox|icon|icons|browser|chrome|firefox|gimp|libreoffice|thunderbird|vlc|"
-    "settings|preferences|bookmark|bookmarks|slide|slides|cell|cells|spreadsheet|sheet|"
-    "font|highlight|select|wallpaper|taskbar|form|field|website|webpage|page|login|cart"
+_SHELL_COMMAND_SET = frozenset(_SHELL_COMMANDS.split("|"))
+
+_GUI_WORDS = frozenset(
+    (
+        "click", "clicks", "clicking", "clicked", "tap", "button", "buttons", "menu", "menus",
+        "dropdown", "toolbar", "sidebar", "desktop", "screen", "screenshot", "drag", "scroll",
+        "dialog", "checkbox", "icon", "icons", "browser", "chrome", "firefox", "gimp",
+        "libreoffice", "thunderbird", "vlc", "preferences", "bookmark", "bookmarks", "slide",
+        "slides", "spreadsheet", "wallpaper", "taskbar", "website", "webpage", "cart", "tab",
+        "tabs",
+    )
 )
-
-_REVIEW_WORDS = (
-    "review|reviewing|reviewer|pr|lgtm|nit|nitpick|approve|diff|patch|changeset|"
-    "feedback|merge|suggestion|comments"
+_REVIEW_WORDS = frozenset(
+    (
+        "review", "reviewing", "reviewer", "pr", "lgtm", "nit", "nitpick", "approve", "diff",
+        "patch", "changeset", "feedback", "suggestion",
+    )
 )
+#: Words looked at for the GUI / review counts (the task is stated early).
+_HEAD_WORDS = 300
 
-
-def _bucket(n_chars: int) -> str:
-    if n_chars < 60:
-        return "#len_xs"
-    if n_chars < 200:
-        return "#len_s"
-    if n_chars < 800:
-        return "#len_m"
-    if n_chars < 2500:
-        return "#len_l"
-    return "#len_xl"
+#: Function words: alone they say more about a data set's house style than about the task.
+_STOPWORD_TEXT = (
+    "a an the and or but if of to in on at by for with from into onto as is are was were be been "
+    "being am it its this that these those i me my we our you your he she they them their his her "
+    "do does did done so than then there here what which who whom how when where why can could "
+    "would should will shall may might must not no yes all any some each every both only also just "
+    "very too up down out over under about after before again further once s t don "
+    # politeness and framing: every lane is asked for politely
+    "please pls plz thanks thank thx ty help hey hi hello ok okay so want need like get "
+    "let know kindly quick quickly"
+)
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,62 +103,78 @@ class Featurizer:
     head_chars: int = HEAD_CHARS
     tail_chars: int = TAIL_CHARS
     _word: re.Pattern[str] = field(init=False, repr=False)
-    _checks: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False)
-    _gui: re.Pattern[str] = field(init=False, repr=False)
-    _review: re.Pattern[str] = field(init=False, repr=False)
-    _diff_line: re.Pattern[str] = field(init=False, repr=False)
+    _checks: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = field(
+        init=False, repr=False
+    )
+    _head_checks: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False)
+    _issue_headers: re.Pattern[str] = field(init=False, repr=False)
+    _line_start: re.Pattern[str] = field(init=False, repr=False)
+    _diff_add: re.Pattern[str] = field(init=False, repr=False)
+    _diff_del: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        m = re.MULTILINE
-        checks = (
-            ("#fence", re.compile(r"^\s*(```|~~~)", m)),
-            ("#diff_hunk", re.compile(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", m)),
-            ("#diff_git", re.compile(r"^(diff --git |--- a/|\+\+\+ b/|index [0-9a-f]{6,}\.\.)", m)),
+        # (name, substrings one of which must occur (a cheap C scan), pattern). Patterns start
+        # with a literal so that the regex engine can jump to candidates; line-anchored ones
+        # start with "\n" and run over "\n" + text.
+        checks: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+            ("#fence", ("```", "~~~"), re.compile(r"\n[ \t]*(```|~~~)")),
+            ("#diff_hunk", ("@@ -",), re.compile(r"\n@@ -\d+(,\d+)? \+\d+(,\d+)? @@")),
             (
-                "#traceback",
-                re.compile(
-                    r"Traceback \(most recent call last\)|^\s+at [\w.$<>]+\(.*\)$|"
-                    r"^\s*File \"[^\"]+\", line \d+|panicked at|^goroutine \d+ |"
-                    r"Exception in thread|^\s+at .+:\d+:\d+\)?$",
-                    m,
-                ),
+                "#diff_git",
+                ("diff --git", "--- a/", "+++ b/", "index "),
+                re.compile(r"\n(diff --git |--- a/|\+\+\+ b/|index [0-9a-f]{6,}\.\.)"),
             ),
+            ("#traceback", ("Traceback (most recent call last)",), re.compile(r"Traceback")),
+            ("#traceback", ('File "',), re.compile(r'File "[^"\n]+", line \d')),
+            ("#traceback", ("at ",), re.compile(r"\n[ \t]+at [\w.$<>]+\(")),
+            ("#traceback", ("at ",), re.compile(r"\n[ \t]+at [^\n]*:\d+:\d+\)?\n")),
+            ("#traceback", ("panicked at", "goroutine ", "Exception in thread"), re.compile(r"")),
             (
                 "#error_line",
-                re.compile(
-                    r"^\s*(\w*Error|error|ERROR|fatal|FATAL|E\d{4}|FAILED|npm ERR!)[:\[ ]", m
-                ),
+                ("rror", "ERROR", "fatal", "FATAL", "FAILED", "ERR!"),
+                re.compile(r"(?:Error|error|ERROR|fatal|FATAL|FAILED|ERR!)[:\[ ]"),
             ),
-            ("#shell_prompt", re.compile(r"^\s*(\$|#|>|PS [A-Z]:\\[^>]*>|\S+@\S+:\S*[$#]) \S", m)),
-            ("#shell_cmd_line", re.compile(rf"^\s*(\$ )?(sudo )?({_SHELL_COMMANDS}) \S", m)),
-            ("#sudo", re.compile(r"\bsudo\b")),
-            ("#pipe", re.compile(r"\S \| \S|\|\s*(grep|xargs|sort|awk|sed|head|tail|wc)\b")),
-            ("#flag", re.compile(r"(^|\s)--?[a-zA-Z][\w-]*")),
-            ("#abs_path", re.compile(r"(^|[\s'\"`(=])/(?:[\w.@-]+/)+[\w.@-]*")),
-            ("#home_path", re.compile(r"~/[\w.-]+|\$HOME\b")),
-            ("#win_path", re.compile(r"\b[A-Z]:\\\w")),
+            (
+                "#shell_prompt",
+                ("$ ", "@", "PS "),
+                re.compile(r"\n[ \t]*(\$|PS [A-Z]:\\[^>\n]*>|[\w.-]+@[\w.-]+:\S*[$#]) \S"),
+            ),
+            ("#pipe", (" | ",), re.compile(r" \| ")),
+            ("#pipe", ("|",), re.compile(r"\|[ \t]*(grep|xargs|sort|awk|sed|head|tail|wc)\b")),
+            ("#flag", (" -",), re.compile(r" --?[a-zA-Z]")),
+            ("#abs_path", ("/",), re.compile(r"/[\w.@-]+/[\w.@-]")),
+            ("#home_path", ("~/", "$HOME"), re.compile(r"~/[\w.-]|\$HOME\b")),
+            ("#win_path", (":\\",), re.compile(r":\\\w")),
             (
                 "#src_file",
+                (".",),
                 re.compile(
-                    r"\b[\w-]+\.(py|js|ts|tsx|jsx|go|rs|java|kt|c|cc|cpp|h|hpp|rb|php|cs|"
+                    r"\.(?:py|js|ts|tsx|jsx|go|rs|java|kt|c|cc|cpp|h|hpp|rb|php|cs|"
                     r"swift|scala|sh|yaml|yml|toml|ini|cfg|lock|gradle|tf|sql|proto)\b"
                 ),
             ),
             (
                 "#doc_file",
+                (".",),
                 re.compile(
-                    r"\b[\w-]+\.(docx?|xlsx?|pptx?|odt|ods|odp|pdf|csv|png|jpe?g|gif|svg|mp4|"
-                    r"mp3|wav|mkv|txt|html?)\b",
-                    re.IGNORECASE,
+                    r"\.(?:docx?|xlsx?|pptx?|odt|ods|odp|pdf|csv|png|jpe?g|gif|svg|mp4|"
+                    r"mp3|wav|mkv|txt|html?|DOCX?|XLSX?|PPTX?|PDF|CSV|PNG|JPE?G)\b"
                 ),
             ),
-            ("#url", re.compile(r"https?://\S+|\bwww\.\S+")),
-            ("#py_def", re.compile(r"^\s*(def|class) \w+[(:]", m)),
-            ("#doctest", re.compile(r"^\s*>>> ", m)),
-            ("#code_block", re.compile(r"(^(    |\t)\S.*\n){3,}", m)),
+            ("#url", ("http://", "https://", "www."), re.compile(r"")),
+            ("#py_def", ("def ", "class "), re.compile(r"\n[ \t]*(def|class) \w+[(:]")),
+            ("#doctest", (">>> ",), re.compile(r"\n[ \t]*>>> ")),
+            (
+                "#exit_code",
+                ("exit", "non-zero"),
+                re.compile(r"exit (code|status)|exited with|returned non-zero", re.I),
+            ),
+            ("#version", (".",), re.compile(r"\.\d+\.\d")),
+        )
+        head_checks: tuple[tuple[str, re.Pattern[str]], ...] = (
             (
                 "#question",
-                re.compile(r"^\s*(how|what|why|when|which|who|where|is|are|can|does|do)\b.*\?", re.I),
+                re.compile(r"^\s*(how|what|why|when|which|who|where|is|are|can|does|do)\b[^\n]*\?", re.I),
             ),
             (
                 "#imperative_start",
@@ -165,22 +184,23 @@ class Featurizer:
                     re.I,
                 ),
             ),
-            (
-                "#issue_headers",
-                re.compile(
-                    r"^#*\s*(steps to reproduce|expected (behaviou?r|result)|actual (behaviou?r|"
-                    r"result)|description|environment|reproduction|to reproduce)\b",
-                    re.I | m,
-                ),
-            ),
-            ("#exit_code", re.compile(r"exit (code|status)|exited with|returned non-zero", re.I)),
-            ("#version", re.compile(r"\bv?\d+\.\d+\.\d+\b")),
         )
         object.__setattr__(self, "_checks", checks)
-        object.__setattr__(self, "_word", re.compile(r"[a-z0-9_]+(?:['.\-][a-z0-9_]+)*"))
-        object.__setattr__(self, "_gui", re.compile(rf"\b({_GUI_WORDS})\b", re.I))
-        object.__setattr__(self, "_review", re.compile(rf"\b({_REVIEW_WORDS})\b", re.I))
-        object.__setattr__(self, "_diff_line", re.compile(r"^[+-](?![+-]{2} )", m))
+        object.__setattr__(self, "_head_checks", head_checks)
+        object.__setattr__(
+            self,
+            "_issue_headers",
+            re.compile(
+                r"\n#*[ \t]*\**(steps to reproduce|expected (behaviou?r|result)|actual (behaviou?r|"
+                r"result)|description|environment|reproduction|to reproduce)\b"
+            ),
+        )
+        object.__setattr__(self, "_word", re.compile(r"[a-z0-9_]+"))
+        object.__setattr__(
+            self, "_line_start", re.compile(r"\n[ \t]*(?:\$ )?(?:sudo )?([a-z][\w.-]*) \S")
+        )
+        object.__setattr__(self, "_diff_add", re.compile(r"\n\+(?!\+\+ )"))
+        object.__setattr__(self, "_diff_del", re.compile(r"\n-(?!-- )"))
 
     def clip(self, text: str) -> str:
         """Head and tail of a long text (the task is usually stated at the start)."""
@@ -189,29 +209,62 @@ class Featurizer:
         return text[: self.head_chars] + "\n" + text[-self.tail_chars :]
 
     def features(self, text: str) -> set[str]:
-        """The feature names present in ``text`` (empty set for blank text)."""
+        """Every feature name present in ``text``: words, bigrams and structure."""
+        lexical, structural = self.split(text)
+        return lexical | structural
+
+    def split(self, text: str) -> tuple[set[str], set[str]]:
+        """``(lexical, structural)`` feature names of ``text`` (both empty for blank text).
+
+        The classifier scales the two differently: lexical features share a unit norm, so a
+        long text does not shout; structural ones keep a fixed weight, so a diff is a diff.
+        """
         text = self.clip(text)
         if not text.strip():
-            return set()
-        words = self._word.findall(text.lower())
-        feats: set[str] = set(words)
-        feats.update(map(" ".join, itertools.pairwise(words)))
-        for name, pattern in self._checks:
-            if pattern.search(text):
+            return set(), set()
+        lower = text.lower()
+        words = self._word.findall(lower)
+        stop = STOPWORDS
+        lexical: set[str] = {w for w in words if w not in stop}
+        lexical.update(
+            f"{a} {b}" for a, b in itertools.pairwise(words) if a not in stop or b not in stop
+        )
+        feats: set[str] = set()
+        if "sudo" in lexical:
+            feats.add("#sudo")
+        lined = "\n" + text
+        for name, needles, pattern in self._checks:
+            if name in feats or (needles and not any(n in text for n in needles)):
+                continue
+            if pattern.search(lined):
                 feats.add(name)
-        n_gui = len(self._gui.findall(text, 0, 1500))
+        head = text[:400]
+        for name, pattern in self._head_checks:
+            if pattern.search(head):
+                feats.add(name)
+        if any(k in lower for k in ("reproduc", "expected", "description", "environment")) and (
+            self._issue_headers.search(lined.lower())
+        ):
+            feats.add("#issue_headers")
+        head_words = words[:_HEAD_WORDS]
+        n_gui = sum(w in _GUI_WORDS for w in head_words)
         if n_gui:
             feats.add("#gui")
             if n_gui >= 3:
                 feats.add("#gui_many")
-        if self._review.search(text, 0, 600):
+        if any(w in _REVIEW_WORDS for w in words[:100]):
             feats.add("#review")
-        if len(self._diff_line.findall(text)) >= 3:
-            feats.add("#diff_lines")
-        feats.add(_bucket(len(text)))
-        n_lines = text.count("\n")
-        if n_lines == 0:
-            feats.add("#one_line")
-        elif n_lines >= 15:
+        if "\n+" in lined or "\n-" in lined:
+            added = len(self._diff_add.findall(lined))
+            deleted = len(self._diff_del.findall(lined))
+            hunk = "#diff_hunk" in feats or "#diff_git" in feats
+            if (hunk and added + deleted >= 2) or (added and deleted and added + deleted >= 3):
+                feats.add("#diff_lines")
+        commands = _SHELL_COMMAND_SET
+        if any(m.group(1) in commands for m in self._line_start.finditer(lined)):
+            feats.add("#shell_cmd_line")
+        if lined.count("\n    ") + lined.count("\n\t") >= 3:
+            feats.add("#code_block")
+        if text.count("\n") >= 15:
             feats.add("#many_lines")
-        return feats
+        return lexical, feats

@@ -1,0 +1,66 @@
+"""Generate the laneway-authored lane training set: ``python data/authored/generate.py``.
+
+Hand-written fragments (tasks, errors, logs, diffs, issue bodies, GUI targets) are combined by
+templates into realistic task texts, phrased the many ways people ask an agent or an API: terse
+or chatty, with or without code fences, shell sessions, stack traces, paths and diffs. The same
+politeness/framing wrappers are used for every lane so that they carry no lane signal.
+
+Writes ``data/authored/<lane>.jsonl`` with ``{"text", "lane", "source": "laneway-authored", "id"}``.
+Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from fragments import code_review, computer_use, deep_coding, routine, terminal
+
+PER_LANE = {
+    "terminal": 1100,
+    "deep_coding": 850,
+    "code_review": 550,
+    "routine": 950,
+    "computer_use": 750,
+}
+GENERATORS: dict[str, Callable[[random.Random], str]] = {
+    "terminal": terminal.generate,
+    "deep_coding": deep_coding.generate,
+    "code_review": code_review.generate,
+    "routine": routine.generate,
+    "computer_use": computer_use.generate,
+}
+
+
+def main(seed: int = 7) -> None:
+    out = Path(__file__).parent
+    for lane, n in PER_LANE.items():
+        rng = random.Random(f"{seed}:{lane}")
+        seen: set[str] = set()
+        rows = []
+        attempts = 0
+        while len(rows) < n and attempts < n * 30:
+            attempts += 1
+            text = GENERATORS[lane](rng).strip()
+            if text in seen or not text:
+                continue
+            seen.add(text)
+            rows.append(
+                {
+                    "text": text,
+                    "lane": lane,
+                    "source": "laneway-authored",
+                    "id": f"authored:{lane}:{len(rows):04d}",
+                }
+            )
+        with (out / f"{lane}.jsonl").open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{lane}: {len(rows)} texts", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
