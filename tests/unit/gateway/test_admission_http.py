@@ -126,7 +126,7 @@ def bearer(key: str) -> dict[str, str]:
     return {"authorization": f"Bearer {key}"}
 
 
-def chat(content: str = "hello", model: str = "laneway/auto", **extra: Any) -> dict[str, Any]:
+def chat(content: str = "hello", model: str = "laneway/routine", **extra: Any) -> dict[str, Any]:
     return {"model": model, "messages": [{"role": "user", "content": content}], **extra}
 
 
