@@ -164,9 +164,14 @@ class Dispatcher:
         started = self.clock()
         response: UpstreamResponse | None = None
         try:
-            async with asyncio.timeout(dep.first_byte_timeout_s):
-                response = await dep.upstream.send(request)
-                return await _first_byte(response, dep, stream)
+            if stream or not getattr(dep.upstream, "bounds_first_byte", False):
+                async with asyncio.timeout(dep.first_byte_timeout_s):
+                    response = await dep.upstream.send(request)
+                    return await _first_byte(response, dep, stream)
+            # The upstream bounds its wait for the headers itself (request.timeout_s): one timer
+            # less per request. A stream's first chunk still needs the bound above.
+            response = await dep.upstream.send(request)
+            return await _first_byte(response, dep, stream)
         except BaseException as exc:
             if response is not None:  # a failed or cancelled attempt frees its connection
                 await response.aclose()

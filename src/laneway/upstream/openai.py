@@ -102,6 +102,10 @@ class OpenAIResponse:
 class OpenAIUpstream:
     """An OpenAI-compatible provider deployment (``base_url`` ends in ``/v1``)."""
 
+    #: ``send`` itself raises UpstreamTimeoutError when no headers came within the request's
+    #: ``timeout_s``, so the dispatcher needs no timer of its own around a non-streamed send.
+    bounds_first_byte = True
+
     def __init__(
         self,
         name: str,
