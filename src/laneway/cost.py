@@ -8,8 +8,9 @@ the cached tokens, so the uncached part is ``input - cached``; reasoning tokens 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from laneway.catalog.model import ModelCard
 
@@ -19,8 +20,9 @@ CHARS_PER_TOKEN = 4
 TOKENS_PER_IMAGE = 1_000
 
 
-@dataclass(frozen=True, slots=True)
-class Usage:
+class Usage(msgspec.Struct, frozen=True, gc=False):
+    """Token counts of one call (or a sum of calls). Only ints: never in a reference cycle."""
+
     input_tokens: int = 0
     cached_input_tokens: int = 0
     output_tokens: int = 0
@@ -50,15 +52,17 @@ def cost_usd(card: ModelCard, usage: Usage) -> float:
 
 
 def _int(mapping: Mapping[str, Any] | None, key: str) -> int:
-    if not isinstance(mapping, Mapping):
+    if type(mapping) is not dict and not isinstance(mapping, Mapping):  # dict: skip the ABC check
         return 0
     value = mapping.get(key)
+    if type(value) is int:
+        return value
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def usage_from_wire(usage: Mapping[str, Any] | None) -> Usage:
     """Read a Chat Completions ``usage`` or a Responses ``usage`` object (either shape)."""
-    if not isinstance(usage, Mapping):
+    if type(usage) is not dict and not isinstance(usage, Mapping):
         return Usage()
     if "prompt_tokens" in usage or "completion_tokens" in usage:
         return Usage(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import msgspec
+
 from laneway.cost import Usage
 from laneway.lanes.lane import Lane, Surface
 from laneway.lanes.profile import RequestProfile
@@ -43,8 +45,9 @@ class Served:
     mode: str = "route"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(msgspec.Struct, frozen=True, gc=False):
+    """One unit of work (no reference cycles: untracked by the garbage collector)."""
+
     source: str  # file the record came from
     line: int  # 1-based line (or row number for a ledger)
     format: InputFormat

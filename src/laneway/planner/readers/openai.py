@@ -45,8 +45,13 @@ def estimated_usage(engine: Engine, profile: RequestProfile) -> Usage:
     return Usage(profile.estimated_input_tokens, 0, output)
 
 
+def _is_object(value: Any) -> bool:
+    # decoded JSON objects are dicts: the exact-type test skips the (slower) ABC check
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _headers(value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping):
+    if value is None or not _is_object(value):
         return {}
     return {str(k).lower(): str(v) for k, v in value.items() if isinstance(v, str | int | float)}
 
@@ -54,42 +59,41 @@ def _headers(value: Any) -> dict[str, str]:
 def _when(line: Mapping[str, Any], response: Mapping[str, Any] | None) -> float | None:
     for source in (line, response or {}):
         for key in _TIME_KEYS:
-            ts = timestamp(source.get(key))
+            value = source.get(key)
+            ts = None if value is None else timestamp(value)
             if ts is not None:
                 return ts
     return None
 
 
-def _record(engine: Engine, path: Path, number: int, line: Any) -> Record | BadLine:
-    if not isinstance(line, Mapping):
-        return BadLine(
-            str(path), number, "expected a JSON object (a request body or a request/response pair)"
-        )
+def _record(engine: Engine, source: str, number: int, line: Any) -> Record | BadLine:
+    if not _is_object(line):
+        return BadLine(source, number, "expected a JSON object (a request body or a request/response pair)")
     pair = "request" in line
     body = line["request"] if pair else line
-    if not isinstance(body, Mapping):
-        return BadLine(str(path), number, "'request' must be a JSON object")
+    if not _is_object(body):
+        return BadLine(source, number, "'request' must be a JSON object")
     endpoint = endpoint_of(body)
     if endpoint is None:
-        return BadLine(str(path), number, "neither 'messages' (Chat) nor 'input' (Responses) is present")
+        return BadLine(source, number, "neither 'messages' (Chat) nor 'input' (Responses) is present")
     response = line.get("response") if pair else None
-    response = response if isinstance(response, Mapping) else None
+    response = response if response is not None and _is_object(response) else None
     try:
         profile = engine.profile(body, endpoint=endpoint, headers=_headers(line.get("headers")))
     except BadRequestError as exc:
-        return BadLine(str(path), number, exc.message)
+        return BadLine(source, number, exc.message)
     wire = response.get("usage") if response is not None else None
-    if isinstance(wire, Mapping):
-        usage, source = usage_from_wire(wire), UsageSource.RESPONSE
+    if wire is not None and _is_object(wire):
+        usage, usage_source = usage_from_wire(wire), UsageSource.RESPONSE
     else:
-        usage, source = estimated_usage(engine, profile), UsageSource.ESTIMATED
+        usage, usage_source = estimated_usage(engine, profile), UsageSource.ESTIMATED
     model = (response or {}).get("model", body.get("model"))
     return Record(
-        source=str(path),
+        source=source,
         line=number,
         format=InputFormat.OPENAI,
         usage=usage,
-        usage_source=source,
+        usage_source=usage_source,
         ts=_when(line, response) if pair else timestamp(line.get("timestamp")),
         profile=profile,
         logged_model=model if isinstance(model, str) else None,
@@ -100,8 +104,9 @@ def read_openai(
     engine: Engine, path: Path, progress: Progress = no_progress, span: Span | None = None
 ) -> Iterator[Record | BadLine]:
     """Records of ``path`` (or of ``span`` of it: lines then count from the span's start)."""
+    source = str(path)
     for line in json_lines(path, progress, span):
         if line.error is not None:
-            yield BadLine(str(path), line.number, line.error)
+            yield BadLine(source, line.number, line.error)
         else:
-            yield _record(engine, path, line.number, line.value)
+            yield _record(engine, source, line.number, line.value)
