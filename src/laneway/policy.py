@@ -96,11 +96,12 @@ class Decision(msgspec.Struct, frozen=True):
 class Policy:
     """Lane -> candidates under constraints. Built once from the catalog and settings."""
 
-    __slots__ = ("catalog", "settings")
+    __slots__ = ("_strippable", "catalog", "settings")
 
     def __init__(self, catalog: Catalog, settings: PolicySettings) -> None:
         self.catalog = catalog
         self.settings = settings
+        self._strippable = frozenset(settings.strip_hosted_tools)
 
     def estimate_cost(self, card: ModelCard, profile: RequestProfile, cached_tokens: int = 0) -> float:
         output = self.settings.expected_output_tokens
@@ -110,23 +111,21 @@ class Policy:
         return cost_usd(card, usage)
 
     def _check(self, name: str, card: ModelCard, lane: Lane, profile: RequestProfile) -> Candidate:
-        needs = [self.catalog.lanes[lane].requires, _SURFACE_CAPABILITY.get(profile.surface)]
-        for capability in needs:
+        for capability in (self.catalog.lanes[lane].requires, _SURFACE_CAPABILITY.get(profile.surface)):
             if capability is not None and not card.has_capability(capability):
                 return Candidate(name, False, _CAPABILITY_WHY.get(capability, f"lacks {capability}"))
         if (profile.images or profile.tool_output_images) and "image" not in card.input_modalities:
             return Candidate(name, False, "does not accept image input")
-        missing = sorted(t for t in profile.hosted_tools if not card.supports_hosted_tool(t))
-        strippable = set(self.settings.strip_hosted_tools)
-        blocking = [t for t in missing if t not in strippable]
-        if blocking:
-            return Candidate(name, False, f"lacks hosted tool {', '.join(blocking)}")
-        if profile.max_output_tokens is not None and profile.max_output_tokens > card.max_output_tokens:
-            return Candidate(
-                name, False,
-                f"max output {profile.max_output_tokens} > its limit {card.max_output_tokens}",
-            )  # fmt: skip
-        needed = profile.estimated_input_tokens + (profile.max_output_tokens or 0)
+        missing: list[str] = []
+        if profile.hosted_tools:
+            missing = sorted(t for t in profile.hosted_tools if not card.supports_hosted_tool(t))
+            blocking = [t for t in missing if t not in self._strippable]
+            if blocking:
+                return Candidate(name, False, f"lacks hosted tool {', '.join(blocking)}")
+        max_output = profile.max_output_tokens
+        if max_output is not None and max_output > card.max_output_tokens:
+            return Candidate(name, False, f"max output {max_output} > its limit {card.max_output_tokens}")
+        needed = profile.estimated_input_tokens + (max_output or 0)
         if needed > card.context_window:
             return Candidate(
                 name, False,
@@ -158,7 +157,7 @@ class Policy:
         Raises :class:`ContextLengthError` or :class:`NoCandidateError` when nothing can serve.
         """
         lane_policy = self.catalog.lanes[call.lane]
-        order = list(lane_policy.candidates)
+        order = lane_policy.candidates
         if requested_model is not None:
             if requested_model not in self.catalog.models:
                 raise NotFoundError(
@@ -190,15 +189,16 @@ class Policy:
             reasons.append(
                 f"lane owner {owner.model} dropped ({owner.why}); next candidate {chosen.model} serves"
             )
-        by_name = {c.model: c for c in kept}
-        target = self.settings.escalation_model
-        if escalate is not None and chosen.model != target and target in by_name:
-            chosen, escalated = by_name[target], True
-            reasons.append(f"escalated to {target}: {escalate}")
-        elif pinned_model is not None and pinned_model in by_name and not escalated:
-            if chosen.model != pinned_model:
-                reasons.append(f"pinned to {pinned_model} for the session (keeps the cache discount)")
-            chosen, pinned = by_name[pinned_model], True
+        if escalate is not None or pinned_model is not None:
+            by_name = {c.model: c for c in kept}
+            target = self.settings.escalation_model
+            if escalate is not None and chosen.model != target and target in by_name:
+                chosen, escalated = by_name[target], True
+                reasons.append(f"escalated to {target}: {escalate}")
+            elif pinned_model is not None and pinned_model in by_name:
+                if chosen.model != pinned_model:
+                    reasons.append(f"pinned to {pinned_model} for the session (keeps the cache discount)")
+                chosen, pinned = by_name[pinned_model], True
         if chosen.stripped_tools:
             reasons.append(f"strips hosted tool {', '.join(chosen.stripped_tools)} (operator allows)")
         card = self.catalog.models[chosen.model]
