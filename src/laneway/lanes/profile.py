@@ -214,10 +214,17 @@ def _chat_history(messages: Any, walk: _Walk) -> None:
 
 
 def _output_text(output: Any, walk: _Walk) -> str:
+    if type(output) is str:  # the common case, inlined from walk.content
+        walk.chars += len(output)
+        return output
     if isinstance(output, dict):  # computer_call_output: {"type": "computer_screenshot", ...}
         walk.tool_images += 1 if output.get("type") in ("computer_screenshot", "input_image") else 0
         return ""
     return walk.content(output, tool_output=True)
+
+
+_CALL_TYPES = frozenset({"function_call", "custom_tool_call"})
+_OUTPUT_TYPES = frozenset({"function_call_output", "custom_tool_call_output"}) | _SHELL_OUTPUT_TYPES
 
 
 def _responses_history(items: Any, walk: _Walk) -> None:
@@ -226,16 +233,12 @@ def _responses_history(items: Any, walk: _Walk) -> None:
         return
     if not isinstance(items, list):
         raise BadRequestError("'input' must be a string or an array of input items", param="input")
+    shell_ids = walk.shell_call_ids
     for item in items:
         if not isinstance(item, dict):
             continue
         kind = item.get("type", "message")
-        if kind == "message":
-            if item.get("role") == "user":
-                walk.user_message(item.get("content"))
-            else:
-                walk.content(item.get("content"), tool_output=False)
-        elif kind in ("function_call", "custom_tool_call"):
+        if kind in _CALL_TYPES:
             walk.tool_calls += 1
             payload = item.get("arguments", item.get("input"))
             if isinstance(payload, str):
@@ -244,17 +247,22 @@ def _responses_history(items: Any, walk: _Walk) -> None:
                 walk.shell_calls += 1
                 call_id = item.get("call_id")
                 if isinstance(call_id, str):
-                    walk.shell_call_ids.add(call_id)
+                    shell_ids.add(call_id)
+        elif kind in _OUTPUT_TYPES:
+            text = _output_text(item.get("output"), walk)
+            if kind in _SHELL_OUTPUT_TYPES or item.get("call_id") in shell_ids:
+                walk.shell_output(text)
+        elif kind == "message":
+            if item.get("role") == "user":
+                walk.user_message(item.get("content"))
+            else:
+                walk.content(item.get("content"), tool_output=False)
         elif kind in _SHELL_CALL_TYPES:
             walk.tool_calls += 1
             walk.shell_calls += 1
             call_id = item.get("call_id")
             if isinstance(call_id, str):
-                walk.shell_call_ids.add(call_id)
-        elif kind in ("function_call_output", "custom_tool_call_output") or kind in (_SHELL_OUTPUT_TYPES):
-            text = _output_text(item.get("output"), walk)
-            if kind in _SHELL_OUTPUT_TYPES or item.get("call_id") in walk.shell_call_ids:
-                walk.shell_output(text)
+                shell_ids.add(call_id)
         elif kind == "computer_call":
             walk.tool_calls += 1
             walk.computer_calls += 1
