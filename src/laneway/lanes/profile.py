@@ -81,7 +81,7 @@ class RequestProfile(msgspec.Struct, frozen=True):
 
     @property
     def shell_capable(self) -> bool:
-        return "shell" in self.hosted_tools or any(n in SHELL_TOOL_NAMES for n in self.function_tools)
+        return "shell" in self.hosted_tools or not SHELL_TOOL_NAMES.isdisjoint(self.function_tools)
 
     @property
     def computer_capable(self) -> bool:
