@@ -15,7 +15,6 @@ from laneway.engine import Engine
 from laneway.errors import InputError
 from laneway.lanes.lane import Lane
 from laneway.planner import readers, result, workers
-from laneway.planner.memo import planning_engine
 from laneway.planner.policies import assumptions
 from laneway.planner.readers import InputFile
 from laneway.planner.readers.lines import Progress, no_progress
@@ -39,7 +38,6 @@ def plan_files(
     ``jobs``: worker processes for a large input (default: one per CPU; 1 reads in-process).
     Raises :class:`InputError` when no usable record was read (empty or wholly malformed input).
     """
-    engine = planning_engine(engine)
     sim = Simulator(engine, assumptions(engine.catalog, engine.settings, escalation_rates))
     jobs = workers.default_jobs() if jobs is None else jobs
     if workers.worth_it(files, jobs):
