@@ -91,6 +91,10 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="auto | openai | codex | ledger (auto: detected per file).")
         ] = "auto",
         config: Annotated[Path | None, typer.Option(help="laneway config file (YAML).")] = None,
+        jobs: Annotated[
+            int | None,
+            typer.Option(min=1, help="Worker processes for inputs over 32 MiB (default: one per CPU)."),
+        ] = None,
     ) -> None:
         """Which model should own which lane of your work, and what would it cost."""
         with user_errors():
@@ -98,7 +102,9 @@ def register(app: typer.Typer) -> None:
             files = expand(paths, parse_format(input_format))
             engine = engine_from(config)
             with _progress(files) as advance:
-                report = plan_files(engine, files, tier=tier, escalation_rates=rates, progress=advance)
+                report = plan_files(
+                    engine, files, tier=tier, escalation_rates=rates, progress=advance, jobs=jobs
+                )
             if png_dir is not None:
                 from laneway.planner.png import write_pngs
 
