@@ -3,16 +3,21 @@
 Generates a Responses request/response log of ~2 KB records (agent sessions: each task is sent
 ``--calls-per-task`` times with a growing tool history, as agent loops re-send it), then runs the
 full ``laneway plan`` pipeline (read -> profile -> classify -> policy -> simulate -> report) on it in
-a fresh subprocess per size and reports records/s and the subprocess's peak RSS.
+a fresh subprocess per size and reports records/s, the subprocess's peak RSS and the largest peak
+RSS of its worker processes (inputs over 32 MiB are read by one worker per CPU; ``--jobs 1`` reads
+in-process), with the load average before each run (these machines are shared: compare runs made
+under the same load).
 
     .venv/bin/python bench/plan.py                 # 50,000 and 200,000 records
     .venv/bin/python bench/plan.py --sizes 200000 --calls-per-task 1   # every task text unique
+    .venv/bin/python bench/plan.py --jobs 1        # one process
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -79,17 +84,19 @@ from pathlib import Path
 from laneway.engine import Engine
 from laneway.planner import plan
 engine = Engine.default()
+jobs = int(sys.argv[2]) if sys.argv[2] != "auto" else None
 start = time.perf_counter()
-report = plan(engine, [Path(sys.argv[1])])
+report = plan(engine, [Path(sys.argv[1])], jobs=jobs)
 elapsed = time.perf_counter() - start
 print(json.dumps({"records": report["inputs"]["records"], "seconds": elapsed,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "workers_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
 
-def run(path: Path) -> dict[str, float]:
+def run(path: Path, jobs: str = "auto") -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, str(path), jobs], capture_output=True, text=True, check=True
     )
     result: dict[str, float] = json.loads(done.stdout)
     return result
@@ -101,17 +108,22 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 200_000])
     parser.add_argument("--calls-per-task", type=int, default=8, help="requests per task text (agent loop)")
+    parser.add_argument("--jobs", default="auto", help="worker processes (auto: one per CPU; 1: in-process)")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}; calls per task: {args.calls_per_task}")
-    print(f"{'records':>9} {'file MB':>8} {'avg KB':>7} {'seconds':>8} {'records/s':>10} {'peak RSS MB':>12}")
+    print(f"python {sys.version.split()[0]}; calls per task: {args.calls_per_task}; jobs: {args.jobs}; "
+          f"CPUs: {os.cpu_count()}")  # fmt: skip
+    print(f"{'records':>9} {'file MB':>8} {'avg KB':>7} {'seconds':>8} {'records/s':>10} "
+          f"{'peak RSS MB':>12} {'worker RSS MB':>14} {'load 1m':>8}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="laneway-bench-plan-") as tmp:
         for n in args.sizes:
             path = Path(tmp) / f"log-{n}.jsonl"
             size = generate(path, n, args.calls_per_task)
-            result = run(path)
+            load = os.getloadavg()[0]
+            result = run(path, args.jobs)
             rate = result["records"] / result["seconds"]
             print(f"{int(result['records']):>9} {size / 1e6:>8.1f} {size / n / 1024:>7.2f} "
-                  f"{result['seconds']:>8.2f} {rate:>10,.0f} {result['maxrss_kb'] / 1024:>12.1f}")  # fmt: skip
+                  f"{result['seconds']:>8.2f} {rate:>10,.0f} {result['maxrss_kb'] / 1024:>12.1f} "
+                  f"{result['workers_maxrss_kb'] / 1024:>14.1f} {load:>8.2f}")  # fmt: skip
             path.unlink()
 
 
