@@ -27,21 +27,27 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 from laneway.errors import (
     AuthenticationError,
     BudgetExhaustedError,
     ConfigError,
-    LimitsUnavailableError,
     ModelSaturatedError,
     PermissionDeniedError,
     RateLimitedError,
-    RateLimitError,
 )
 from laneway.keys.cache import KeyCache
 from laneway.keys.model import hash_key, hashes_equal, period_end, period_key, well_formed
-from laneway.limits.base import BudgetReservation, Limits
+from laneway.limits.base import (
+    Bucket,
+    BudgetAsk,
+    BudgetReservation,
+    Limits,
+    Settlement,
+    Take,
+    Taken,
+)
 
 if TYPE_CHECKING:
     from laneway.catalog.model import Catalog
@@ -104,7 +110,8 @@ class Reservation:
     max_cost_usd: float
     now: float
     budget: BudgetReservation | None = None
-    model_tpm: int | None = None
+    #: The buckets admission took from (the model's TPM, the key's RPM/TPM): settle gives back.
+    buckets: tuple[Bucket, ...] = ()
     #: ``x-ratelimit-*`` headers for the reply (the key's limits, else the model's tokens).
     headers: dict[str, str] = field(default_factory=dict)
     settled: bool = False
@@ -307,7 +314,8 @@ class Admission:
     async def admit(
         self, ctx: KeyContext, *, model: str, lane: str, max_cost_usd: float, est_tokens: int
     ) -> Reservation:
-        """Check permissions, take model TPM, key RPM/TPM and budget -- all or none.
+        """Check permissions, take model TPM, key RPM/TPM and budget -- all or none, in one step
+        (one Redis round trip).
 
         Raises 403 :class:`PermissionDeniedError`, 429 :class:`ModelSaturatedError` (spill hint),
         429 :class:`RateLimitedError`, 429 :class:`BudgetExhaustedError`, 503
@@ -316,102 +324,77 @@ class Admission:
         self.check_model_and_lane(ctx, model, lane)
         now = self.clock()
         res = Reservation(ctx, model, lane, est_tokens, max_cost_usd, now)
-        limiter = self.limits.limiter
+        key = ctx.key
         card = self.catalog.models.get(model)
         model_tpm = card.tpm_by_tier.get(self.tier) if card is not None and self.settings.model_tpm else None
+        buckets: list[Bucket] = []
         if model_tpm is not None:
-            got = await limiter.acquire(f"model:{model}", rpm=None, tpm=model_tpm, tokens=est_tokens, now=now)
-            if not got.allowed:
-                spill = lane in self.settings.spill_lanes
-                raise ModelSaturatedError(
-                    f"Rate limit reached for {model} (tier {self.tier}): tokens per min {model_tpm}. "
-                    f"Please try again in {got.retry_after_s:.3g}s.",
-                    model=model, lane=lane, spill_allowed=spill, retry_after_s=got.retry_after_s,
-                    rate_headers=got.headers(),
-                )  # fmt: skip
-            res.model_tpm = model_tpm
-            res.headers = got.headers()
-        try:
-            await self._admit_key(ctx, res)
-        except (RateLimitError, LimitsUnavailableError):
-            await self._give_back(res, requests=0, tokens=est_tokens, key=False)
-            raise
+            buckets.append(Bucket(f"model:{model}", None, model_tpm))
+        if key is not None and (key.rpm is not None or key.tpm is not None):
+            buckets.append(Bucket(f"key:{key.id}", key.rpm, key.tpm))
+        ask = None
+        if key is not None and key.budget_usd is not None:
+            ask = BudgetAsk(
+                key.id, period_key(key.period, now), key.budget_usd, max_cost_usd, period_end(key.period, now)
+            )
+        if not buckets and ask is None:
+            return res
+        res.buckets = tuple(buckets)
+        got = await self.limits.admit(Take(res.buckets, est_tokens, now, ask))
+        if not got.ok:
+            self._refuse(res, got, ask)
+        res.headers = got.headers()
+        res.budget = None if got.budget is None else got.budget.reservation
         return res
 
-    async def _admit_key(self, ctx: KeyContext, res: Reservation) -> None:
-        key = ctx.key
-        if key is None:
-            return
-        if key.rpm is not None or key.tpm is not None:
-            got = await self.limits.limiter.acquire(
-                f"key:{key.id}", rpm=key.rpm, tpm=key.tpm, tokens=res.est_tokens, now=res.now
-            )
-            if not got.allowed:
-                limit = (
-                    f"requests per min {key.rpm}"
-                    if got.remaining_requests == 0
-                    else f"tokens per min {key.tpm}"
-                )
-                raise RateLimitedError(
-                    f"Rate limit reached for key {key.id}: {limit}. "
-                    f"Please try again in {got.retry_after_s:.3g}s.",
-                    retry_after_s=got.retry_after_s, rate_headers=got.headers(),
+    def _refuse(self, res: Reservation, got: Taken, ask: BudgetAsk | None) -> NoReturn:
+        if got.refused_by is not None:
+            bucket, (rate,) = res.buckets[got.refused_by], got.rates
+            if bucket.name.startswith("model:"):
+                raise ModelSaturatedError(
+                    f"Rate limit reached for {res.model} (tier {self.tier}): tokens per min {bucket.tpm}. "
+                    f"Please try again in {rate.retry_after_s:.3g}s.",
+                    model=res.model, lane=res.lane, spill_allowed=res.lane in self.settings.spill_lanes,
+                    retry_after_s=rate.retry_after_s, rate_headers=rate.headers(),
                 )  # fmt: skip
-            res.headers = {**res.headers, **got.headers()}
-        if key.budget_usd is None:
-            return
-        window = period_key(key.period, res.now)
-        ends = period_end(key.period, res.now)
-        try:
-            check = await self.limits.budget.reserve(
-                key.id, window, limit_usd=key.budget_usd, amount_usd=res.max_cost_usd, expires_at=ends
+            key_id = bucket.name.removeprefix("key:")
+            limit = (
+                f"requests per min {bucket.rpm}"
+                if rate.remaining_requests == 0
+                else f"tokens per min {bucket.tpm}"
             )
-        except LimitsUnavailableError:
-            await self._give_back(res, requests=1, tokens=res.est_tokens, key=True, model=False)
-            raise
-        if not check.ok:
-            await self._give_back(res, requests=1, tokens=res.est_tokens, key=True, model=False)
-            log.info("budget refused key=%s window=%s used=%.6f", key.id, window, check.used_usd)
-            raise BudgetExhaustedError(
-                f"You exceeded your current quota: key {key.id} has ${check.remaining_usd:.6f} left "
-                f"of its ${key.budget_usd:g} {key.period.value} budget and this request may cost up "
-                f"to ${res.max_cost_usd:.6f}.",
-                key_id=key.id, resets_at=ends,
+            raise RateLimitedError(
+                f"Rate limit reached for key {key_id}: {limit}. "
+                f"Please try again in {rate.retry_after_s:.3g}s.",
+                retry_after_s=rate.retry_after_s, rate_headers=rate.headers(),
             )  # fmt: skip
-        res.budget = check.reservation
-
-    async def _give_back(
-        self, res: Reservation, *, requests: int, tokens: int, key: bool = True, model: bool = True
-    ) -> None:
-        limiter, k = self.limits.limiter, res.ctx.key
-        try:
-            if model and res.model_tpm is not None:
-                await limiter.adjust(
-                    f"model:{res.model}", rpm=None, tpm=res.model_tpm, requests=0, tokens=tokens, now=res.now
-                )
-            if key and k is not None and (k.rpm is not None or k.tpm is not None):
-                await limiter.adjust(
-                    f"key:{k.id}", rpm=k.rpm, tpm=k.tpm, requests=requests, tokens=tokens, now=res.now
-                )
-        except LimitsUnavailableError as exc:
-            log.warning("could not give back a reservation (%s): limits over-count until they refill", exc)
+        key, check = res.ctx.key, got.budget
+        assert key is not None and ask is not None and check is not None  # only a key has a budget
+        log.info("budget refused key=%s window=%s used=%.6f", key.id, ask.period_key, check.used_usd)
+        raise BudgetExhaustedError(
+            f"You exceeded your current quota: key {key.id} has ${check.remaining_usd:.6f} left "
+            f"of its ${key.budget_usd:g} {key.period.value} budget and this request may cost up "
+            f"to ${res.max_cost_usd:.6f}.",
+            key_id=key.id, resets_at=ask.expires_at,
+        )  # fmt: skip
 
     async def settle(
         self, reservation: Reservation, *, actual_cost_usd: float, actual_tokens: int, requests_back: int = 0
     ) -> None:
-        """After the reply (or failure: cost 0): charge the real cost, release the rest.
+        """After the reply (or failure: cost 0): charge the real cost, release the rest (one step).
 
         ``requests_back=1`` also returns the request to the key's RPM: the attempt is replaced by
         another one for the same client request (a fallback or an escalation admits it again).
-        Settling twice is a no-op. Raises :class:`LimitsUnavailableError` when the budget store is
+        Settling twice is a no-op. Raises :class:`LimitsUnavailableError` when the limits store is
         unreachable (the reservation then stays counted: fail closed).
         """
         if reservation.settled:
             return
         reservation.settled = True
-        if reservation.budget is not None:
-            await self.limits.budget.settle(reservation.budget, actual_cost_usd)
         back = reservation.est_tokens - actual_tokens
-        if back or requests_back:
-            reservation.now = self.clock()
-            await self._give_back(reservation, requests=requests_back, tokens=back)
+        buckets = reservation.buckets if back or requests_back else ()
+        if not buckets and reservation.budget is None:
+            return
+        await self.limits.settle(
+            Settlement(buckets, requests_back, back, self.clock(), reservation.budget, actual_cost_usd)
+        )

@@ -23,6 +23,7 @@ from laneway.errors import HTTPError, LimitsUnavailableError, ModelSaturatedErro
 
 if TYPE_CHECKING:
     from laneway.gateway.accounting import Exchange
+    from laneway.gateway.http import Headers
     from laneway.gateway.routing import Route, Router
 
 log = logging.getLogger("laneway.gateway")
@@ -58,6 +59,11 @@ class RequestAdmission:
     @property
     def key_id(self) -> str | None:
         return self.ctx.key_id
+
+    def rate_headers(self) -> Headers:
+        """``x-ratelimit-*`` of what is admitted now (the key's limits, else the model's tokens)."""
+        res = self.reservation
+        return [] if res is None else [(k.encode(), v.encode()) for k, v in res.headers.items()]
 
     def check_requested(self, model: str) -> None:
         """403 when the client names a concrete model the key may not use."""

@@ -166,6 +166,7 @@ class ProxyHandler:
             ex, route.chain, build, stream=ex.stream, before_fallback=admitted.fallback
         )
         await self._after_dispatch(ex, route, served)
+        reply.rate_headers = admitted.rate_headers()
         if served.response.status >= 300:
             await self._passthrough_error(reply, ex, served)
         elif ex.stream:
@@ -229,6 +230,7 @@ class ProxyHandler:
             retried = await self._escalate_retry(ex, route, cause, build, admitted)
             if retried is not None:
                 served, raw = retried
+                reply.rate_headers = admitted.rate_headers()
         headers = upstream_headers(served.response.headers)
         cost = ex.prior_cost_usd + price(self.state.engine.catalog, ex.model_served, ex.usage)
         headers.append((b"x-laneway-cost-usd", f"{cost:.8f}".encode()))

@@ -49,7 +49,7 @@ def upstream_headers(headers: Mapping[str, str]) -> Headers:
 class Reply:
     """Tracks whether the response started/finished and whether the client went away."""
 
-    __slots__ = ("_clock", "_send", "complete", "exchange", "gone", "started")
+    __slots__ = ("_clock", "_send", "complete", "exchange", "gone", "rate_headers", "started")
 
     def __init__(self, send: Send, exchange: Exchange, clock: Callable[[], float]) -> None:
         self._send = send
@@ -58,6 +58,8 @@ class Reply:
         self.started = False
         self.complete = False
         self.gone = False  # set by the disconnect watcher
+        #: Admission's ``x-ratelimit-*`` for a successful reply (they replace upstream's by name).
+        self.rate_headers: Headers = []
 
     def _base(self) -> Headers:
         ex = self.exchange
@@ -71,6 +73,9 @@ class Reply:
     async def start(self, status: int, headers: Headers) -> None:
         self.exchange.http_status = status
         self.started = True
+        if self.rate_headers and status < 300:
+            names = {name for name, _ in self.rate_headers}
+            headers = [*(h for h in headers if h[0] not in names), *self.rate_headers]
         message = {"type": "http.response.start", "status": status, "headers": [*self._base(), *headers]}
         await self._send(message)
 

@@ -1,4 +1,4 @@
-"""The RateLimiter and BudgetGuard protocols, their results, and how to open the configured pair.
+"""The Limits protocol (one atomic admit, one settle per request), its parts, and how to open it.
 
 Rate limits are token buckets that refill continuously (as OpenAI describes its own limits): a
 limit of ``rpm`` holds ``rpm`` requests and refills ``rpm / 60`` per second, so a burst admits at
@@ -8,13 +8,17 @@ is always passed in (``now``, unix seconds), never read, so tests drive a manual
 Budgets are counters per (key, period) in integer nano-dollars: :meth:`BudgetGuard.reserve`
 checks and adds a request's maximum cost in one atomic step; :meth:`BudgetGuard.settle` replaces
 it by the real cost.
+
+The gateway uses neither piece alone: :meth:`Limits.admit` checks and takes a request's model TPM,
+key RPM/TPM and budget reservation in one atomic step (all or none; one Redis round trip), and
+:meth:`Limits.settle` gives back and charges in one more.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -148,24 +152,107 @@ def check_budget(used: int, limit: int, amount: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
-    """The configured limiter and budget guard, and how to close what they hold."""
+class Bucket:
+    """A pair of token buckets one admission takes from (``model:<name>``, ``key:<id>``)."""
 
-    limiter: RateLimiter
-    budget: BudgetGuard
-    close: Callable[[], Awaitable[None]]
-    shared: bool  # True when several processes see the same counters (Redis)
+    name: str
+    rpm: int | None
+    tpm: int | None
 
 
-async def _nothing() -> None:
-    return None
+@dataclass(frozen=True, slots=True)
+class BudgetAsk:
+    """Reserve ``amount_usd`` of ``key_id``'s budget for ``period_key`` (``limit_usd`` in all)."""
+
+    key_id: str
+    period_key: str
+    limit_usd: float
+    amount_usd: float
+    expires_at: float | None = None  # when the period ends (its counter may go a day later)
+
+
+@dataclass(frozen=True, slots=True)
+class Take:
+    """What one admission takes, all or none: one request and ``tokens`` from every bucket (in
+    order), then the budget reservation."""
+
+    buckets: tuple[Bucket, ...]
+    tokens: int
+    now: float
+    budget: BudgetAsk | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """The outcome of :meth:`Limits.admit`; a refusal takes nothing.
+
+    Admitted: one decision per bucket (levels after the take) and the budget check (when asked).
+    Refused by a bucket: ``refused_by`` is its index and ``rates`` its decision alone. Refused by
+    the budget: no decisions, and the refusing check.
+    """
+
+    rates: tuple[RateDecision, ...]
+    budget: BudgetCheck | None = None
+    refused_by: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refused_by is None and (self.budget is None or self.budget.ok)
+
+    def headers(self) -> dict[str, str]:
+        """``x-ratelimit-*`` for the reply: later buckets (the key's) win over earlier (the model's)."""
+        out: dict[str, str] = {}
+        for decision in self.rates:
+            out.update(decision.headers())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """After the reply: give ``requests`` and ``tokens`` back to ``buckets`` (negative tokens take
+    more), and replace the budget ``reservation`` by ``actual_usd``."""
+
+    buckets: tuple[Bucket, ...]
+    requests: int
+    tokens: int
+    now: float
+    reservation: BudgetReservation | None = None
+    actual_usd: float = 0.0
+
+
+class Limits(Protocol):
+    """The configured backend: one atomic :meth:`admit` and one :meth:`settle` per request.
+
+    :attr:`limiter` and :attr:`budget` are the same counters one at a time (tests, tools).
+    """
+
+    @property
+    def limiter(self) -> RateLimiter: ...
+
+    @property
+    def budget(self) -> BudgetGuard: ...
+
+    @property
+    def shared(self) -> bool:
+        """True when several processes see the same counters (Redis)."""
+        ...
+
+    async def admit(self, take: Take) -> Taken:
+        """Check every bucket and the budget; take them all, or nothing (one atomic step)."""
+        ...
+
+    async def settle(self, settlement: Settlement) -> None:
+        """Give back and charge what :meth:`admit` took, in one step."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 def open_limits(settings: LimitsSettings, *, env: Mapping[str, str] | None = None) -> Limits:
     """The backend ``settings`` names. Redis loads only here."""
     if settings.backend == "redis":
         from laneway.errors import ConfigError
-        from laneway.limits.redis import RedisBudgetGuard, RedisRateLimiter, connect
+        from laneway.limits.redis import RedisLimits, connect
 
         environ = os.environ if env is None else env
         url = settings.redis_url or environ.get(settings.redis_url_env, "")
@@ -173,13 +260,7 @@ def open_limits(settings: LimitsSettings, *, env: Mapping[str, str] | None = Non
             raise ConfigError(
                 "limits.redis_url", f"backend redis needs limits.redis_url or ${settings.redis_url_env}"
             )
-        client = connect(url)
-        return Limits(
-            RedisRateLimiter(client, prefix=settings.redis_prefix),
-            RedisBudgetGuard(client, prefix=settings.redis_prefix),
-            client.aclose,
-            shared=True,
-        )
-    from laneway.limits.memory import MemoryBudgetGuard, MemoryRateLimiter
+        return RedisLimits(connect(url), prefix=settings.redis_prefix)
+    from laneway.limits.memory import MemoryLimits
 
-    return Limits(MemoryRateLimiter(), MemoryBudgetGuard(), _nothing, shared=False)
+    return MemoryLimits()

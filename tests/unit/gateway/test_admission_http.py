@@ -256,6 +256,25 @@ async def test_an_exhausted_rpm_gets_429_with_retry_after_and_ratelimit_headers(
     assert re.fullmatch(r"(\d+m)?\d+(\.\d+)?s|\d+ms", r.headers["x-ratelimit-reset-requests"])
 
 
+async def test_successful_replies_carry_the_keys_ratelimit_headers(live_gateway: Any) -> None:
+    live = live_gateway()
+    async with live.client() as http:
+        key, _ = await live.create_key(http, rpm=5, tpm=100_000)
+        first = await http.post("/v1/chat/completions", json=chat(max_tokens=50), headers=bearer(key))
+        async with http.stream(
+            "POST", "/v1/chat/completions", json=chat(stream=True, max_tokens=50), headers=bearer(key)
+        ) as streamed:
+            await streamed.aread()
+    for r, left in ((first, "4"), (streamed, "3")):
+        assert r.status_code == 200
+        assert r.headers["x-ratelimit-limit-requests"] == "5"
+        assert r.headers["x-ratelimit-remaining-requests"] == left
+        assert r.headers["x-ratelimit-limit-tokens"] == "100000"  # the key's, not the model's
+        assert 99_000 < int(r.headers["x-ratelimit-remaining-tokens"]) < 100_000
+        assert re.fullmatch(r"(\d+m)?\d+(\.\d+)?s|\d+ms", r.headers["x-ratelimit-reset-tokens"])
+        assert "," not in r.headers["x-ratelimit-limit-requests"]  # one value: upstream's replaced
+
+
 def saturate(live: Live, model: str, tpm: int) -> None:
     """Other traffic took the model's whole TPM for this minute."""
     limiter = live.app.state.runtime.admission.limits.limiter

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from laneway.limits.base import Limits
+from laneway.limits.base import Bucket, BudgetAsk, Limits, Settlement, Take
 
 T0 = 1_800_000_000.0
 
@@ -141,3 +141,89 @@ class BudgetGuardContract:
             *(limits.budget.settle(c.reservation, amount / 2) for c in checks if c.reservation)
         )
         assert await limits.budget.used(key, "total") == pytest.approx(admitted * amount / 2)
+
+
+class LimitsContract:
+    """:meth:`Limits.admit` / :meth:`Limits.settle`: what the gateway calls once each per request."""
+
+    async def test_admit_takes_every_bucket_and_the_budget_at_once(self, limits: Limits) -> None:
+        model, key, kid = Bucket(_name("model"), None, 1000), Bucket(_name("key"), 3, 500), _name("kid")
+        got = await limits.admit(Take((model, key), 200, T0, BudgetAsk(kid, "total", 1.0, 0.25)))
+        assert got.ok and got.refused_by is None
+        assert [d.remaining_tokens for d in got.rates] == [800, 300]
+        assert got.rates[1].remaining_requests == 2
+        assert got.budget is not None and got.budget.reservation is not None
+        assert got.budget.remaining_usd == pytest.approx(0.75)
+        assert await limits.budget.used(kid, "total") == pytest.approx(0.25)
+        headers = got.headers()  # the key's limits win over the model's
+        assert headers["x-ratelimit-limit-tokens"] == "500"
+        assert headers["x-ratelimit-remaining-tokens"] == "300"
+        assert headers["x-ratelimit-limit-requests"] == "3"
+        assert headers["x-ratelimit-remaining-requests"] == "2"
+        assert headers["x-ratelimit-reset-requests"] == "20s"
+
+    async def test_a_refusing_bucket_takes_nothing_from_the_others_or_the_budget(
+        self, limits: Limits
+    ) -> None:
+        model, key, kid = Bucket(_name("model"), None, 1000), Bucket(_name("key"), 1, None), _name("kid")
+        ask = BudgetAsk(kid, "total", 1.0, 0.25)
+        assert (await limits.admit(Take((model, key), 100, T0, ask))).ok
+        refused = await limits.admit(Take((model, key), 100, T0, ask))
+        assert not refused.ok and refused.refused_by == 1 and refused.budget is None
+        (rate,) = refused.rates
+        assert not rate.allowed and rate.retry_after_s == pytest.approx(60.0)
+        assert rate.headers()["x-ratelimit-remaining-requests"] == "0"
+        assert await limits.budget.used(kid, "total") == pytest.approx(0.25)
+        # the model's tokens were not taken by the refused request: 900 are still there
+        assert (await limits.admit(Take((model,), 900, T0))).ok
+        saturated = await limits.admit(Take((model, key), 1, T0, ask))  # the model refuses first
+        assert saturated.refused_by == 0 and saturated.rates[0].limit_tokens == 1000
+        assert saturated.rates[0].remaining_tokens == 0
+        assert await limits.budget.used(kid, "total") == pytest.approx(0.25)
+
+    async def test_a_refused_budget_takes_no_rate(self, limits: Limits) -> None:
+        key, kid = Bucket(_name("key"), 2, 1000), _name("kid")
+        assert (await limits.admit(Take((key,), 10, T0, BudgetAsk(kid, "total", 0.1, 0.08)))).ok
+        refused = await limits.admit(Take((key,), 10, T0, BudgetAsk(kid, "total", 0.1, 0.08)))
+        assert not refused.ok and refused.refused_by is None and refused.rates == ()
+        assert refused.budget is not None and not refused.budget.ok
+        assert refused.budget.remaining_usd == pytest.approx(0.02)
+        assert await limits.budget.used(kid, "total") == pytest.approx(0.08)
+        last = await limits.admit(Take((key,), 10, T0, BudgetAsk(kid, "total", 0.1, 0.02)))
+        assert last.ok and last.rates[0].remaining_requests == 0  # one request left after the refusal
+
+    async def test_settle_gives_back_and_charges_the_real_cost(self, limits: Limits) -> None:
+        model, key, kid = Bucket(_name("model"), None, 1000), Bucket(_name("key"), 2, 1000), _name("kid")
+        got = await limits.admit(Take((model, key), 900, T0, BudgetAsk(kid, "day:2027-01-15", 1.0, 0.9)))
+        assert got.budget is not None and got.budget.reservation is not None
+        await limits.settle(Settlement((model, key), 1, 800, T0, got.budget.reservation, 0.1))
+        assert await limits.budget.used(kid, "day:2027-01-15") == pytest.approx(0.1)
+        again = await limits.admit(Take((model, key), 900, T0, BudgetAsk(kid, "day:2027-01-15", 1.0, 0.9)))
+        assert again.ok and again.rates[1].remaining_requests == 1  # the request came back too
+        assert again.rates[0].remaining_tokens == 0
+        await limits.settle(Settlement((key,), 0, -500, T0))  # used more than estimated: debt
+        assert not (await limits.admit(Take((key,), 1, T0 + 29))).ok
+
+    async def test_admit_with_nothing_to_take_admits(self, limits: Limits) -> None:
+        got = await limits.admit(Take((), 10_000, T0))
+        assert got.ok and got.rates == () and got.budget is None
+        await limits.settle(Settlement((), 0, 0, T0))
+
+    async def test_budget_and_rpm_hold_under_500_concurrent_admits(self, limits: Limits) -> None:
+        key, kid = Bucket(_name("key"), 60, None), _name("kid")
+
+        async def one() -> bool:
+            got = await limits.admit(Take((key,), 1, T0, BudgetAsk(kid, "total", 1.0, 0.0123)))
+            if got.ok:
+                assert got.budget is not None and got.budget.reservation is not None
+                await limits.settle(Settlement((key,), 0, 0, T0, got.budget.reservation, 0.0123))
+            return got.ok
+
+        admitted = sum(await asyncio.gather(*(one() for _ in range(500))))
+        assert admitted == 60  # the RPM binds first: 60 of the 81 the budget covers
+        assert await limits.budget.used(kid, "total") == pytest.approx(60 * 0.0123)
+        more = await asyncio.gather(
+            *(limits.admit(Take((), 1, T0, BudgetAsk(kid, "total", 1.0, 0.0123))) for _ in range(500))
+        )
+        assert sum(g.ok for g in more) == 81 - 60  # never more than the budget covers
+        assert await limits.budget.used(kid, "total") <= 1.0
