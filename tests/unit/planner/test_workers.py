@@ -12,10 +12,12 @@ from typing import Any
 from laneway.engine import Engine
 from laneway.planner import InputFile, InputFormat, result, workers
 from laneway.planner.policies import assumptions
-from laneway.planner.readers import read_all
+from laneway.planner.readers import expand, read_all
 from laneway.planner.readers.lines import line_spans
 from laneway.planner.report import to_json
 from laneway.planner.simulate import Simulator
+
+from .conftest import ROLLOUTS
 
 TASKS = ("fix the failing make target", "summarise the release notes", "review this diff", "hello")
 
@@ -88,3 +90,23 @@ def test_line_spans_cover_the_file_and_start_at_line_starts(
     assert spans[0].start == 0 and spans[-1].end is None
     assert all(a.end == b.start for a, b in itertools.pairwise(spans))
     assert all(data[s.start - 1 : s.start] == b"\n" for s in spans[1:])
+
+
+def test_codex_rollouts_and_a_log_together_by_workers_give_the_single_process_report(
+    engine: Engine, write_jsonl: Callable[[str, Sequence[Any]], Path]
+) -> None:
+    log = write_jsonl("log.jsonl", _log(300))
+    files = expand([ROLLOUTS, log])
+    sim_alone = Simulator(engine, assumptions(engine.catalog, engine.settings))
+    for item in read_all(engine, files):
+        sim_alone.add(item)
+    sim_split = Simulator(engine, assumptions(engine.catalog, engine.settings))
+    workers.simulate(sim_split, files, jobs=2, step=10_000)
+
+    reports = []
+    for sim in (sim_alone, sim_split):
+        share = sim.finish()
+        reports.append(to_json(result.build(sim, tier=1, files=len(files), random_share=share)))
+
+    assert reports[0] == reports[1]
+    assert json.loads(reports[0])["inputs"]["formats"].keys() == {"codex", "openai"}
