@@ -23,8 +23,8 @@ PER_LANE = {
     "terminal": 1100,
     "deep_coding": 850,
     "code_review": 550,
-    "routine": 950,
-    "computer_use": 750,
+    "routine": 1050,
+    "computer_use": 850,
 }
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "terminal": terminal.generate,

@@ -155,7 +155,7 @@ def generate(rng: random.Random) -> str:
 _generate_main = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.12:  # a bare diff, as tools post them for review
         diff, _ = _diff(rng)
         return diff

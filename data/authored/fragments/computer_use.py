@@ -173,7 +173,7 @@ APPS = [
 _generate_main = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     r = rng.random()
     if r < 0.22:
         text = frame(rng, _fill(rng, rng.choice(OFFICE)))
@@ -186,3 +186,46 @@ def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator a
     if r < 0.5:
         return maybe_lower(rng, frame(rng, rng.choice(APPS)), 0.15)
     return _generate_main(rng)
+
+
+PERSONAL = [
+    "rotate my {media} so it is upright and save it",
+    "make my {media} a bit sharper and save a copy as {name}_sharp",
+    "compress the {media} on my desktop to under 5 MB",
+    "back up all the emails in my inbox from {person} into a folder called {name}",
+    "sort the records in my budget sheet by amount, largest first",
+    "update my expense tracker with the receipts in the Receipts folder",
+    "export my slides as a PDF handout with three slides per page",
+    "convert the {doc} I was just editing to PDF and attach it to a new email to {person}",
+    "put my vacation {media}s into an album called {name}",
+    "crop my profile {media} to a square",
+    "add the phone numbers from the {doc} to my contacts",
+    "move the meeting invite from {person} to next Tuesday and notify the attendees",
+    "make the chart in my report use the company colours",
+    "print page 2 of the {doc} double-sided",
+    "set the reminder for my dentist appointment to one day before",
+    "find the email from {person} with the contract and save the attachment to Documents",
+    "change the name on the title slide to {person}",
+    "make a copy of my CV with the new phone number and save it as {name}",
+    "turn the table in the {doc} into a bar chart",
+    "play the {media} from where I left off and turn the volume down",
+]
+
+
+def _personal(rng: random.Random) -> str:
+    task = rng.choice(PERSONAL).format(
+        media=rng.choice(["photo", "picture", "video", "screenshot", "image"]),
+        doc=rng.choice(["document", "spreadsheet", "report", "letter", "presentation", "invoice PDF"]),
+        name=rng.choice(["summer", "final", "trip2024", "archive", "new"]),
+        person=rng.choice(["Maria", "my manager", "the landlord", "Dr. Okafor", "Jens"]),
+    )
+    return maybe_lower(rng, frame(rng, task), 0.15)
+
+
+_generate_main2 = generate
+
+
+def generate(rng: random.Random) -> str:
+    if rng.random() < 0.15:
+        return _personal(rng)
+    return _generate_main2(rng)

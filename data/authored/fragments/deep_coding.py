@@ -104,7 +104,7 @@ VERSIONS = ["1.4.2", "2.0.0", "3.11.1", "0.9.7", "5.2.0", "18.3.1"]
 
 
 def _issue(rng: random.Random) -> str:
-    proj, lang, path = rng.choice(PROJECTS)
+    _proj, lang, path = rng.choice(PROJECTS)
     symptom = rng.choice(SYMPTOMS).format(exc=rng.choice(EXCS))
     func = rng.choice(["parse_config", "handleRequest", "resolve", "flush", "merge_options",
                        "Reflector.ListAndWatch", "applyPatch", "serialize", "get_or_create"])
@@ -141,7 +141,7 @@ def _issue(rng: random.Random) -> str:
 
 
 def _chat(rng: random.Random) -> str:
-    proj, lang, path = rng.choice(PROJECTS)
+    proj, _lang, path = rng.choice(PROJECTS)
     kind = rng.random()
     if kind < 0.45:
         text = frame(rng, rng.choice(FEATURES) + rng.choice(["", f" in {proj}", " in this repo",
@@ -167,7 +167,7 @@ def _chat(rng: random.Random) -> str:
     return (rng.choice(["We get this in production every few hours:", "After merging the refactor this blows up:",
                         "Users report crashes, here is the trace:"])
             + "\n\n" + fence(rng, trace) + "\n\n"
-            + rng.choice([f"Track it down in the repo and fix it properly, with a regression test.",
+            + rng.choice(["Track it down in the repo and fix it properly, with a regression test.",
                           f"Probably something in {path}. Fix it and add a test.",
                           "Can you dig into the codebase, find the cause and fix it?"]))
 
@@ -259,7 +259,7 @@ def _prose_issue(rng: random.Random) -> str:
 _generate_main = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.45:
         return _prose_issue(rng)
     return _generate_main(rng)
@@ -300,7 +300,7 @@ def _change(rng: random.Random) -> str:
 _generate_main2 = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.18:
         return _change(rng)
     return _generate_main2(rng)

@@ -206,7 +206,7 @@ def _stub(rng: random.Random) -> str:
 _generate_main = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.15:
         return _stub(rng)
     return _generate_main(rng)
@@ -256,7 +256,7 @@ SYSTEM_WORKER = [
 _generate_main2 = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     r = rng.random()
     if r < 0.12:
         q = rng.choice(CHAT)
@@ -268,3 +268,52 @@ def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator a
     if r < 0.28:
         return rng.choice(SYSTEM_WORKER)
     return _generate_main2(rng)
+
+
+MORE_STUBS = [
+    ("count_islands", "grid: list[list[str]]", "int", "Count the groups of '1' cells connected horizontally or vertically."),
+    ("rle_encode", "s: str", "str", "Run-length encode s, e.g. 'aaab' -> 'a3b1'."),
+    ("is_balanced", "expr: str", "bool", "Check whether the brackets ()[]{} in expr are balanced."),
+    ("top_k_words", "text: str, k: int", "list[str]", "Return the k most frequent words, ties broken alphabetically."),
+    ("matrix_diagonal_sum", "m: list[list[int]]", "int", "Sum both diagonals of a square matrix, counting the centre once."),
+    ("next_prime", "n: int", "int", "Return the smallest prime strictly greater than n."),
+    ("interleave", "a: str, b: str", "str", "Interleave the characters of a and b, appending the rest of the longer one."),
+    ("pascal_row", "n: int", "list[int]", "Return row n of Pascal's triangle (row 0 is [1])."),
+    ("caesar", "text: str, shift: int", "str", "Shift every letter by shift positions, wrapping around and keeping case."),
+    ("median_of_three", "a: float, b: float, c: float", "float", "Return the median of three numbers."),
+    ("word_lengths", "sentence: str", "dict[str, int]", "Map each word of the sentence to its length."),
+    ("to_binary", "n: int", "str", "Return the binary representation of a non-negative integer without the 0b prefix."),
+    ("triangle_type", "a: int, b: int, c: int", "str", "Return 'equilateral', 'isosceles', 'scalene' or 'invalid'."),
+    ("common_elements", "a: list[int], b: list[int]", "list[int]", "Return the sorted unique elements present in both lists."),
+    ("max_profit", "prices: list[int]", "int", "Best profit from one buy and one later sell; 0 if no profit is possible."),
+    ("title_case", "s: str", "str", "Title-case s but keep small words (a, an, the, of) lower-case unless first."),
+    ("even_digits", "n: int", "int", "Return the product of the even digits of n, or 0 if there are none."),
+    ("spiral", "m: list[list[int]]", "list[int]", "Return the elements of the matrix in clockwise spiral order."),
+]
+
+
+def _more_stub(rng: random.Random) -> str:
+    name, args, ret, doc = rng.choice(MORE_STUBS)
+    style = rng.random()
+    if style < 0.35:
+        body = f'def {name}({args}) -> {ret}:\n    """{doc}\n    """\n'
+    elif style < 0.6:
+        arg_doc = "\n".join(f"        {a.split(':')[0].strip()}: ..." for a in args.split(", "))
+        body = f'def {name}({args}) -> {ret}:\n    """{doc}\n\n    Args:\n{arg_doc}\n\n    Returns:\n        {ret}\n    """\n'
+    elif style < 0.75:
+        body = f"def {name}({', '.join(a.split(':')[0] for a in args.split(', '))}):\n    '''\n    {doc}\n    For example:\n    {name}(...) ==> ...\n    '''\n"
+    elif style < 0.88:
+        body = f"// {doc}\nfunc {name}({args.split(':')[0]} int) int {{\n}}\n"
+    else:
+        body = f"/* {doc} */\npublic static {ret.split('[')[0].capitalize()} {name}(...) {{\n    // your code here\n}}\n"
+    lead = rng.choice(["", "", "", "Complete the following function.\n\n", "Solve:\n", "Write the function body:\n\n"])
+    return lead + body
+
+
+_generate_main3 = generate
+
+
+def generate(rng: random.Random) -> str:
+    if rng.random() < 0.12:
+        return _more_stub(rng)
+    return _generate_main3(rng)

@@ -255,7 +255,7 @@ def _file_task(rng: random.Random) -> str:
 _generate_main = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.3:
         return _file_task(rng)
     return _generate_main(rng)
@@ -293,7 +293,7 @@ AGENT_TASKS = [
 _generate_main2 = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.12:
         text = rng.choice(AGENT_TASKS)
         if rng.random() < 0.4:
@@ -353,7 +353,7 @@ def _spec(rng: random.Random) -> str:
 _generate_main3 = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.1:
         return _spec(rng)
     return _generate_main3(rng)
@@ -395,7 +395,7 @@ def _ops(rng: random.Random) -> str:
 _generate_main4 = generate
 
 
-def generate(rng: random.Random) -> str:  # noqa: F811 - extends the generator above
+def generate(rng: random.Random) -> str:
     if rng.random() < 0.15:
         return _ops(rng)
     return _generate_main4(rng)

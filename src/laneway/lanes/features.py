@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 #: Texts longer than this are cut to their head and tail before featurizing.
 HEAD_CHARS = 1500
 TAIL_CHARS = 500
 
 #: Human-readable descriptions of the structural features, for ``TextPrediction.signals``.
-STRUCTURAL: dict[str, str] = {
+STRUCTURAL: Mapping[str, str] = MappingProxyType({
     "#fence": "code fence",
     "#diff_hunk": "diff hunk header",
     "#diff_git": "git diff header",
@@ -50,7 +52,7 @@ STRUCTURAL: dict[str, str] = {
     "#exit_code": "exit code / status",
     "#version": "version number",
     "#many_lines": "many lines",
-}
+})
 
 _SHELL_COMMANDS = (
     "git|docker|kubectl|helm|npm|npx|yarn|pnpm|pip|pip3|python|python3|make|cmake|cargo|go|"

@@ -83,3 +83,35 @@ def test_weights_without_the_expected_arrays_are_rejected(tmp_path: Path) -> Non
     np.savez(other, something=np.zeros(3))
     with pytest.raises(ClassifierError, match="not a laneway weights file"):
         LaneClassifier.load(other)
+
+
+@pytest.mark.parametrize(
+    ("text", "feature"),
+    [
+        ("@@ -1,2 +1,3 @@\n-a = 1\n+a = 2\n+b = 3\n", "#diff_hunk"),
+        ("Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError", "#traceback"),
+        ("try this:\n$ docker compose up -d\nError: port is already allocated", "#shell_prompt"),
+        ("see https://example.com/a for details", "#url"),
+        ("the config lives in /etc/nginx/sites-enabled/default", "#abs_path"),
+        ("```python\nprint(1)\n```", "#fence"),
+    ],
+)
+def test_featurizer_sees_the_structure_of_a_text(text: str, feature: str) -> None:
+    from laneway.lanes.features import Featurizer
+
+    assert feature in Featurizer().features(text)
+
+
+def test_markdown_headers_and_bullets_are_not_shell_prompts_or_diffs() -> None:
+    from laneway.lanes.features import Featurizer
+
+    feats = Featurizer().features("# Task: tidy up\n\n- first item\n- second item\n- third item\n")
+    assert "#shell_prompt" not in feats
+    assert "#diff_lines" not in feats
+
+
+def test_long_texts_are_clipped_to_head_and_tail() -> None:
+    from laneway.lanes.features import Featurizer
+
+    f = Featurizer(head_chars=10, tail_chars=5)
+    assert f.clip("a" * 10 + "b" * 100 + "c" * 5) == "a" * 10 + "\n" + "c" * 5
