@@ -87,7 +87,11 @@ def _vocabulary(feats: Sequence[set[str]], cfg: TrainConfig) -> list[str]:
     df: Counter[str] = Counter()
     for f in feats:
         df.update(f)
-    kept = [(n, name) for name, n in df.items() if n >= cfg.min_df or name.startswith("#")]
+    kept = [
+        (n, name)
+        for name, n in df.items()
+        if name.startswith("#") or (n >= cfg.min_df and Featurizer.informative(name))
+    ]
     kept.sort(key=lambda t: (-t[0], t[1]))
     return sorted(name for _, name in kept[: cfg.max_features])
 

@@ -64,6 +64,7 @@ class LaneClassifier:
     __slots__ = (
         "_bias",
         "_featurizer",
+        "_known",
         "_lanes",
         "_names",
         "_struct_scale",
@@ -92,6 +93,7 @@ class LaneClassifier:
             raise ClassifierError(f"temperature must be a positive number, got {temperature}")
         self._names = list(vocab)
         self._vocab = {name: i for i, name in enumerate(vocab)}
+        self._known = frozenset(self._vocab)
         self._weights = np.ascontiguousarray(weights, dtype=np.float32)
         self._bias = np.asarray(bias, dtype=np.float32)
         self._temperature = float(temperature)
@@ -135,11 +137,12 @@ class LaneClassifier:
     # -- prediction ----------------------------------------------------------------------------
     def columns(self, text: str) -> tuple[list[int], list[int]]:
         """Indices of the known ``(lexical, structural)`` features of ``text``, sorted."""
-        get = self._vocab.get
+        index = self._vocab.__getitem__
         lexical, structural = self._featurizer.split(text)
+        # set & frozenset walks the smaller side in C; then only known names are looked up
         return (
-            sorted(c for c in map(get, lexical) if c is not None),
-            sorted(c for c in map(get, structural) if c is not None),
+            sorted(map(index, lexical & self._known)),
+            sorted(map(index, structural & self._known)),
         )
 
     def _scores(self, text: str) -> tuple[list[int], FloatArray, FloatArray, int] | None:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 #: Texts longer than this are cut to their head and tail before featurizing.
-HEAD_CHARS = 1500
-TAIL_CHARS = 500
+HEAD_CHARS = 1000
+TAIL_CHARS = 300
 
 #: Human-readable descriptions of the structural features, for ``TextPrediction.signals``.
 STRUCTURAL: Mapping[str, str] = MappingProxyType({
@@ -210,6 +210,14 @@ class Featurizer:
             return text
         return text[: self.head_chars] + "\n" + text[-self.tail_chars :]
 
+    @staticmethod
+    def informative(name: str) -> bool:
+        """Whether a feature may enter a vocabulary: not a function word, not a bigram of two."""
+        first, _, second = name.partition(" ")
+        if not second:
+            return first not in STOPWORDS
+        return first not in STOPWORDS or second not in STOPWORDS
+
     def features(self, text: str) -> set[str]:
         """Every feature name present in ``text``: words, bigrams and structure."""
         lexical, structural = self.split(text)
@@ -226,11 +234,10 @@ class Featurizer:
             return set(), set()
         lower = text.lower()
         words = self._word.findall(lower)
-        stop = STOPWORDS
-        lexical: set[str] = {w for w in words if w not in stop}
-        lexical.update(
-            f"{a} {b}" for a, b in itertools.pairwise(words) if a not in stop or b not in stop
-        )
+        # every unigram and bigram; uninformative ones (see `informative`) never enter the
+        # vocabulary, so the lookup drops them at no cost here
+        lexical: set[str] = set(words)
+        lexical.update(map(" ".join, itertools.pairwise(words)))
         feats: set[str] = set()
         if "sudo" in lexical:
             feats.add("#sudo")
@@ -248,13 +255,12 @@ class Featurizer:
             self._issue_headers.search(lined.lower())
         ):
             feats.add("#issue_headers")
-        head_words = words[:_HEAD_WORDS]
-        n_gui = sum(w in _GUI_WORDS for w in head_words)
+        n_gui = len(_GUI_WORDS.intersection(words[:_HEAD_WORDS]))
         if n_gui:
             feats.add("#gui")
             if n_gui >= 3:
                 feats.add("#gui_many")
-        if any(w in _REVIEW_WORDS for w in words[:100]):
+        if not _REVIEW_WORDS.isdisjoint(words[:100]):
             feats.add("#review")
         if "\n+" in lined or "\n-" in lined:
             added = len(self._diff_add.findall(lined))
