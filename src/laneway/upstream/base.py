@@ -34,7 +34,7 @@ class UpstreamStreamError(UpstreamError):
     code = "upstream_stream_error"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per attempt, and frozen init costs ~0.25 us a field
 class UpstreamRequest:
     endpoint: str  # "chat" | "responses"
     model: str  # the upstream model name to put in the body
