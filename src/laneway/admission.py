@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, NoReturn
 
+from laneway.cost import Usage, cost_usd
 from laneway.errors import (
     AuthenticationError,
     BudgetExhaustedError,
@@ -117,6 +118,11 @@ class Reservation:
     settled: bool = False
 
 
+#: KeyContext is frozen: one instance each for the callers without a virtual key.
+MASTER = KeyContext("master")
+ANONYMOUS = KeyContext("anonymous")
+
+
 def _bearer(authorization: str | None) -> str | None:
     if not authorization:
         return None
@@ -169,6 +175,8 @@ class Admission:
         self.settings = settings
         self.tier = tier
         self.clock = clock
+        #: The ``model:<name>`` bucket per model (frozen; built once instead of per request).
+        self._model_buckets: dict[str, Bucket | None] = {}
 
     @classmethod
     async def open(
@@ -218,11 +226,11 @@ class Admission:
         """The caller behind an ``Authorization: Bearer ...`` header, or 401."""
         token = _bearer(authorization)
         if self.mode == "none":  # the master key still opens the admin API
-            return KeyContext("master" if token is not None and self._is_master(token) else "anonymous")
+            return MASTER if token is not None and self._is_master(token) else ANONYMOUS
         if token is None:
             raise AuthenticationError(MISSING_KEY)
         if self._is_master(token):
-            return KeyContext("master")
+            return MASTER
         if self.mode == "master" or self.keys is None or not well_formed(token):
             raise AuthenticationError(INCORRECT_KEY)
         digest = hash_key(self._secret, token)
@@ -278,8 +286,6 @@ class Admission:
 
     def max_cost_usd(self, model: str, input_tokens: int, max_output_tokens: int | None) -> float:
         """The most a request can cost on ``model``: what a budget reservation holds."""
-        from laneway.cost import Usage, cost_usd
-
         card = self.catalog.models.get(model)
         if card is None:  # served but not priced (``price`` is 0 for it too)
             return 0.0
@@ -325,11 +331,10 @@ class Admission:
         now = self.clock()
         res = Reservation(ctx, model, lane, est_tokens, max_cost_usd, now)
         key = ctx.key
-        card = self.catalog.models.get(model)
-        model_tpm = card.tpm_by_tier.get(self.tier) if card is not None and self.settings.model_tpm else None
         buckets: list[Bucket] = []
-        if model_tpm is not None:
-            buckets.append(Bucket(f"model:{model}", None, model_tpm))
+        model_bucket = self._model_bucket(model)
+        if model_bucket is not None:
+            buckets.append(model_bucket)
         if key is not None and (key.rpm is not None or key.tpm is not None):
             buckets.append(Bucket(f"key:{key.id}", key.rpm, key.tpm))
         ask = None
@@ -346,6 +351,17 @@ class Admission:
         res.headers = got.headers()
         res.budget = None if got.budget is None else got.budget.reservation
         return res
+
+    def _model_bucket(self, model: str) -> Bucket | None:
+        try:
+            return self._model_buckets[model]
+        except KeyError:
+            pass
+        card = self.catalog.models.get(model)
+        tpm = card.tpm_by_tier.get(self.tier) if card is not None and self.settings.model_tpm else None
+        bucket = None if tpm is None else Bucket(f"model:{model}", None, tpm)
+        self._model_buckets[model] = bucket
+        return bucket
 
     def _refuse(self, res: Reservation, got: Taken, ask: BudgetAsk | None) -> NoReturn:
         if got.refused_by is not None:

@@ -57,6 +57,17 @@ class RequestAdmission:
         return cls(admission, await admission.authenticate(authorization))
 
     @property
+    def pending(self) -> bool:
+        """A reservation is held: :meth:`close` has something to settle."""
+        return self.reservation is not None
+
+    @property
+    def settles_inline(self) -> bool:
+        """In-process limits settle without suspending, so no second cancel can cut :meth:`close`
+        short and it needs no shielded task of its own (Redis does: it awaits a round trip)."""
+        return not self.admission.limits.shared
+
+    @property
     def key_id(self) -> str | None:
         return self.ctx.key_id
 
