@@ -109,8 +109,11 @@ class ProxyHandler:
                 watcher.cancel()
             st.metrics.in_flight.dec()
             self._settle(ex)
-            if admitted is not None:  # shielded: a second cancel must not leak the reservation
-                await asyncio.shield(admitted.close(ex))
+            if admitted is not None and admitted.pending:
+                if admitted.settles_inline:
+                    await admitted.close(ex)  # never suspends: nothing can cancel it half-way
+                else:  # shielded: a second cancel must not leak the reservation
+                    await asyncio.shield(admitted.close(ex))
 
     async def _fail(self, reply: Reply, ex: Exchange, exc: HTTPError) -> None:
         ex.status = "upstream_error" if isinstance(exc, UpstreamError) else "error"
@@ -224,8 +227,9 @@ class ProxyHandler:
         admitted: RequestAdmission,
     ) -> None:
         raw = await self._read(ex, served)
-        ex.usage = usage_from_wire(_reply_json(raw).get("usage"))
-        cause = self._verification_failure(ex, route, raw)
+        reply_body = _reply_json(raw)  # decoded once: usage, then verification
+        ex.usage = usage_from_wire(reply_body.get("usage"))
+        cause = self._verification_failure(ex, route, reply_body)
         if cause is not None:
             retried = await self._escalate_retry(ex, route, cause, build, admitted)
             if retried is not None:
@@ -236,7 +240,7 @@ class ProxyHandler:
         headers.append((b"x-laneway-cost-usd", f"{cost:.8f}".encode()))
         await reply.json(200, raw, headers)
 
-    def _verification_failure(self, ex: Exchange, route: Route, raw: bytes) -> str | None:
+    def _verification_failure(self, ex: Exchange, route: Route, reply_body: dict[str, Any]) -> str | None:
         st = self.state
         target = st.engine.settings.escalation_model
         runtime = self._runtime()
@@ -247,7 +251,7 @@ class ProxyHandler:
             or target not in runtime.table
         ):
             return None
-        return verify_reply(ex.endpoint, _reply_json(raw), json_schema=route.profile.json_schema)
+        return verify_reply(ex.endpoint, reply_body, json_schema=route.profile.json_schema)
 
     async def _escalate_retry(
         self, ex: Exchange, route: Route, failure: str, build: BuildRequest, admitted: RequestAdmission
