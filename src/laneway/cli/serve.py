@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
             create_app()  # fail fast (config, catalog, classifier) before binding the port
         uvicorn.run(
-            "laneway.gateway.app:create_app",
+            "laneway.gateway.app:create_server_app",  # create_app, then the GC tuned for serving
             factory=True,
             host=bind,
             port=port if port is not None else cfg.server.port,
