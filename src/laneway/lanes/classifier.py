@@ -145,26 +145,24 @@ class LaneClassifier:
             sorted(map(index, structural & self._known)),
         )
 
-    def _scores(self, text: str) -> tuple[list[int], FloatArray, FloatArray, int] | None:
-        """Known columns (lexical first), their weight rows, the raw logits and the number of
-        lexical columns; None when the text has no known feature."""
+    def _scores(self, text: str) -> tuple[list[int], FloatArray, FloatArray, FloatArray] | None:
+        """Known columns (lexical first), their weight rows, their scales and the raw logits;
+        None when the text has no known feature."""
         lex, struct = self.columns(text)
         if not lex and not struct:
             return None
         cols = lex + struct
-        rows: FloatArray = self._weights[cols]
-        n_lex = len(lex)
-        raw: FloatArray = self._bias.copy()
-        if n_lex:
-            raw += rows[:n_lex].sum(axis=0) * np.float32(1.0 / math.sqrt(n_lex))
-        if struct:
-            raw += rows[n_lex:].sum(axis=0) * np.float32(self._struct_scale)
-        return cols, rows, raw, n_lex
+        rows: FloatArray = self._weights.take(cols, axis=0)
+        scale = np.full(len(cols), self._struct_scale, dtype=np.float32)
+        if lex:
+            scale[: len(lex)] = 1.0 / math.sqrt(len(lex))
+        raw: FloatArray = scale @ rows + self._bias
+        return cols, rows, scale, raw
 
     def logits(self, text: str) -> FloatArray:
         """Uncalibrated scores per lane (temperature not applied)."""
         scored = self._scores(text)
-        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[2]
+        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[3]
 
     def predict(self, text: str) -> TextPrediction:
         scored = self._scores(text)
@@ -176,7 +174,7 @@ class LaneClassifier:
                 probabilities=dict.fromkeys(self._lanes, uniform),
                 signals=("no known features",),
             )
-        cols, rows, raw, n_lex = scored
+        cols, rows, scale, raw = scored
         # softmax over five numbers: plain floats beat numpy at this size
         t = self._temperature
         z = [v / t for v in raw.tolist()]
@@ -185,12 +183,10 @@ class LaneClassifier:
         total = sum(e)
         probs = [v / total for v in e]
         best = probs.index(max(probs))
-        contrib = rows[:, best].copy()
-        if n_lex:
-            contrib[:n_lex] *= np.float32(1.0 / math.sqrt(n_lex))
-        contrib[n_lex:] *= np.float32(self._struct_scale)
+        contrib = rows[:, best] * scale
         order = np.argsort(-contrib, kind="stable")[:N_SIGNALS].tolist()
-        signals = tuple(describe(self._names[cols[i]]) for i in order if contrib[i] > 0)
+        values = contrib.tolist()
+        signals = tuple(describe(self._names[cols[i]]) for i in order if values[i] > 0)
         return TextPrediction(
             lane=self._lanes[best],
             confidence=probs[best],

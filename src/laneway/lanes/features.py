@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 #: Texts longer than this are cut to their head and tail before featurizing.
-HEAD_CHARS = 1000
-TAIL_CHARS = 300
+HEAD_CHARS = 800
+TAIL_CHARS = 200
 
 #: Human-readable descriptions of the structural features, for ``TextPrediction.signals``.
 STRUCTURAL: Mapping[str, str] = MappingProxyType({
@@ -243,10 +243,13 @@ class Featurizer:
             feats.add("#sudo")
         lined = "\n" + text
         for name, needles, pattern in self._checks:
-            if name in feats or (needles and not any(n in text for n in needles)):
+            if name in feats:
                 continue
-            if pattern.search(lined):
-                feats.add(name)
+            for needle in needles:
+                if needle in text:
+                    if pattern.search(lined):
+                        feats.add(name)
+                    break
         head = text[:400]
         for name, pattern in self._head_checks:
             if pattern.search(head):
