@@ -191,7 +191,8 @@ def _chat_history(messages: Any, walk: _Walk) -> None:
             walk.user_message(msg.get("content"))
         elif role == "assistant":
             walk.content(msg.get("content"), tool_output=False)
-            for call in msg.get("tool_calls") or ():
+            calls = msg.get("tool_calls")
+            for call in calls if isinstance(calls, list) else ():
                 if not isinstance(call, dict):
                     continue
                 walk.tool_calls += 1
@@ -200,14 +201,15 @@ def _chat_history(messages: Any, walk: _Walk) -> None:
                 args = fn.get("arguments") if isinstance(fn, dict) else None
                 if isinstance(args, str):
                     walk.chars += len(args)
-                if name in SHELL_TOOL_NAMES:
+                if isinstance(name, str) and name in SHELL_TOOL_NAMES:
                     walk.shell_calls += 1
                     call_id = call.get("id")
                     if isinstance(call_id, str):
                         walk.shell_call_ids.add(call_id)
         elif role == "tool":
             text = walk.content(msg.get("content"), tool_output=True)
-            if msg.get("tool_call_id") in walk.shell_call_ids:
+            call_id = msg.get("tool_call_id")
+            if isinstance(call_id, str) and call_id in walk.shell_call_ids:
                 walk.shell_output(text)
         else:
             walk.content(msg.get("content"), tool_output=False)
@@ -238,19 +240,23 @@ def _responses_history(items: Any, walk: _Walk) -> None:
         if not isinstance(item, dict):
             continue
         kind = item.get("type", "message")
+        if not isinstance(kind, str):  # not an item laneway knows; it passes through untouched
+            continue
         if kind in _CALL_TYPES:
             walk.tool_calls += 1
             payload = item.get("arguments", item.get("input"))
             if isinstance(payload, str):
                 walk.chars += len(payload)
-            if item.get("name") in SHELL_TOOL_NAMES:
+            name = item.get("name")
+            if isinstance(name, str) and name in SHELL_TOOL_NAMES:
                 walk.shell_calls += 1
                 call_id = item.get("call_id")
                 if isinstance(call_id, str):
                     shell_ids.add(call_id)
         elif kind in _OUTPUT_TYPES:
             text = _output_text(item.get("output"), walk)
-            if kind in _SHELL_OUTPUT_TYPES or item.get("call_id") in shell_ids:
+            call_id = item.get("call_id")
+            if kind in _SHELL_OUTPUT_TYPES or (isinstance(call_id, str) and call_id in shell_ids):
                 walk.shell_output(text)
         elif kind == "message":
             if item.get("role") == "user":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
 from typing import Any
 
 import pytest
@@ -11,9 +13,11 @@ from laneway.errors import BadRequestError
 from laneway.lanes.lane import Lane, Surface
 from laneway.lanes.profile import RequestProfile, profile_request
 
+HOSTED_INDEX = load_catalog().hosted_tool_index()
+
 
 def _profile(body: dict[str, Any], endpoint: str = "chat", **headers: str) -> RequestProfile:
-    index = load_catalog().hosted_tool_index()
+    index = HOSTED_INDEX
     hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
     return profile_request(body, endpoint=endpoint, headers=hdrs, hosted_index=index)
 
@@ -158,3 +162,26 @@ def test_exit_status_is_found_at_either_end_of_a_long_tool_output() -> None:
         items.append({"type": "function_call_output", "call_id": f"c{i}", "output": output})
     p = _profile({"model": "x", "input": items}, "responses")
     assert (p.shell_calls, p.failing_shell_calls, p.consecutive_shell_failures) == (3, 2, 0)
+
+
+def _junk(rng: random.Random, depth: int = 0) -> Any:
+    """Random JSON values, biased towards the keys and shapes a profile reads."""
+    keys = ["type", "role", "content", "name", "call_id", "tool_call_id", "tool_calls", "function",
+            "arguments", "output", "text", "tools", "input", "messages", "id", "metadata", "lane"]  # fmt: skip
+    choice = rng.random()
+    if depth > 3 or choice < 0.3:
+        return rng.choice([None, True, 3, 2.5, "", "user", "tool", "function_call", "message",
+                           "exec_command", "function_call_output", "input_image", "c1"])  # fmt: skip
+    if choice < 0.6:
+        return [_junk(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    return {rng.choice(keys): _junk(rng, depth + 1) for _ in range(rng.randint(0, 5))}
+
+
+@pytest.mark.parametrize("endpoint", ["chat", "responses"])
+def test_malformed_shapes_never_crash_the_profile(endpoint: str) -> None:
+    rng = random.Random(7)
+    field = "messages" if endpoint == "chat" else "input"
+    for _ in range(3000):
+        body = {"model": "x", field: _junk(rng), "tools": _junk(rng)}
+        with contextlib.suppress(BadRequestError):  # a clear 400 is fine; anything else is a 500
+            _profile(body, endpoint)
