@@ -65,5 +65,8 @@ def register(app: typer.Typer) -> None:
             http="httptools",
             log_level=log_level,
             access_log=access_log,
+            # laneway never reads the client address or scheme: no X-Forwarded-* rewriting
+            # middleware wrapped around every request (a header scan and one more frame)
+            proxy_headers=False,
             timeout_graceful_shutdown=30,
         )

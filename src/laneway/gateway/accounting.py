@@ -66,6 +66,13 @@ class Exchange:
         """Usage of a reply that never reported its own (cancelled or cut mid-stream)."""
         return Usage(input_tokens=self.estimated_input_tokens, output_tokens=self.tokens_seen)
 
+    def waited(self, wall_s: float, cpu_s: float | None) -> None:
+        """Count an upstream call of ``wall_s`` seconds as waiting, minus ``cpu_s``: the event loop
+        thread's CPU during it, given only when this was the one request in flight (then that CPU
+        was the aiohttp client building the request and parsing the reply: laneway's own time).
+        With other requests in flight their work shares the window, so all of it counts as wait."""
+        self.upstream_wait_s += wall_s if cpu_s is None else max(0.0, wall_s - cpu_s)
+
     def overhead_s(self, now: float) -> float:
         return max(0.0, now - self.start - self.upstream_wait_s - self.client_wait_s)
 

@@ -72,6 +72,7 @@ class Dispatcher:
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]],
         rng: random.Random,
+        cpu: Callable[[], float] | None = None,
     ) -> None:
         self.table = table
         self.cooldowns = cooldowns
@@ -84,6 +85,7 @@ class Dispatcher:
         self.clock = clock
         self.sleep = sleep
         self.rng = rng
+        self.cpu = cpu  # the loop thread's CPU clock: see Exchange.waited
 
     async def send(
         self,
@@ -162,6 +164,8 @@ class Dispatcher:
         self, exchange: Exchange, dep: Deployment, request: UpstreamRequest, stream: bool
     ) -> Served:
         started = self.clock()
+        cpu = self.cpu if self.cpu is not None and self.metrics.in_flight.value <= 1 else None
+        cpu_started = cpu() if cpu is not None else 0.0
         response: UpstreamResponse | None = None
         try:
             if stream or not getattr(dep.upstream, "bounds_first_byte", False):
@@ -180,7 +184,7 @@ class Dispatcher:
                 raise
             raise _Failed(failure) from exc
         finally:
-            exchange.upstream_wait_s += self.clock() - started
+            exchange.waited(self.clock() - started, cpu() - cpu_started if cpu is not None else None)
 
 
 async def _first_byte(response: UpstreamResponse, dep: Deployment, stream: bool) -> Served:

@@ -202,13 +202,16 @@ class ProxyHandler:
             await self.state.session_store.escalate(key, target, cause)
 
     async def _read(self, ex: Exchange, served: Served) -> bytes:
-        started = self.state.clocks.monotonic()
+        clocks = self.state.clocks
+        started = clocks.monotonic()
+        cpu = clocks.cpu if clocks.cpu is not None and self.state.metrics.in_flight.value <= 1 else None
+        cpu_started = cpu() if cpu is not None else 0.0
         try:
             return await served.response.read()
         except UpstreamStreamError as exc:
             raise UpstreamError(f"Upstream reply broke before it was complete: {exc}") from exc
         finally:
-            ex.upstream_wait_s += self.state.clocks.monotonic() - started
+            ex.waited(clocks.monotonic() - started, cpu() - cpu_started if cpu is not None else None)
             await served.response.aclose()
 
     async def _passthrough_error(self, reply: Reply, ex: Exchange, served: Served) -> None:

@@ -30,11 +30,18 @@ log = logging.getLogger("laneway.gateway")
 
 @dataclass
 class Clocks:
-    """Injected time: ``monotonic`` for durations, ``wall`` for timestamps, ``sleep`` for backoff."""
+    """Injected time: ``monotonic`` for durations, ``wall`` for timestamps, ``sleep`` for backoff,
+    ``cpu`` (the event loop thread's CPU clock, or None) to tell the aiohttp client's own work from
+    the upstream's time (see :meth:`laneway.gateway.accounting.Exchange.waited`)."""
 
     monotonic: Callable[[], float] = time.perf_counter
     wall: Callable[[], float] = time.time
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    cpu: Callable[[], float] | None = None
+
+    @classmethod
+    def real(cls) -> Clocks:
+        return cls(cpu=time.thread_time)
 
 
 @dataclass
@@ -109,7 +116,7 @@ class GatewayState:
         )
         dispatcher = Dispatcher(
             table, cooldowns, retry, self.metrics,
-            clock=self.clocks.monotonic, sleep=self.clocks.sleep, rng=self.rng,
+            clock=self.clocks.monotonic, sleep=self.clocks.sleep, rng=self.rng, cpu=self.clocks.cpu,
         )  # fmt: skip
         router = Router(self.engine, self.config.server, self.session_store, set(table.models()))
         self.runtime = Runtime(table, router, dispatcher, admission)
