@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from fragments import code_review, computer_use, deep_coding, routine, terminal
+from fragments import code_review, computer_use, deep_coding, routine, styles, terminal
 
 PER_LANE = {
     "terminal": 1100,
@@ -25,6 +25,14 @@ PER_LANE = {
     "code_review": 550,
     "routine": 1050,
     "computer_use": 850,
+}
+#: Extra texts per lane in real users' styles (fragments/styles.py), after the base ones.
+STYLE_EXTRA = {
+    "terminal": 700,
+    "deep_coding": 250,
+    "code_review": 200,
+    "routine": 300,
+    "computer_use": 750,
 }
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "terminal": terminal.generate,
@@ -45,6 +53,23 @@ def main(seed: int = 7) -> None:
         while len(rows) < n and attempts < n * 30:
             attempts += 1
             text = GENERATORS[lane](rng).strip()
+            if text in seen or not text:
+                continue
+            seen.add(text)
+            rows.append(
+                {
+                    "text": text,
+                    "lane": lane,
+                    "source": "laneway-authored",
+                    "id": f"authored:{lane}:{len(rows):04d}",
+                }
+            )
+        style_rng = random.Random(f"{seed}:{lane}:styles")
+        target = n + STYLE_EXTRA.get(lane, 0)
+        attempts = 0
+        while len(rows) < target and attempts < target * 30:
+            attempts += 1
+            text = styles.generate(lane, style_rng).strip()
             if text in seen or not text:
                 continue
             seen.add(text)
