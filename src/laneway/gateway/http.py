@@ -31,12 +31,11 @@ class ClientGone(LanewayError):
 
 def header_value(text: str, limit: int = MAX_HEADER_CHARS) -> bytes:
     """``text`` made safe for an HTTP header: ASCII, one line, at most ``limit`` characters."""
-    if (
-        len(text) <= limit and text.isascii() and text.isprintable() and "  " not in text
-        and text[:1] != " " and text[-1:] != " "
-    ):  # fmt: skip
-        return text.encode()  # already one clean line (the usual case): 0.3 us instead of 1.1
-    clean = " ".join(text.split())
+    # Only a prefix can reach the header: when its words already run past ``limit``, the words
+    # after it cannot change what is kept (a long decision reason: 1.5 us instead of 3).
+    clean = " ".join(text[: limit + 16].split())
+    if len(clean) <= limit and len(text) > limit + 16:
+        clean = " ".join(text.split())
     if len(clean) > limit:
         clean = clean[: limit - 3] + "..."
     return clean.encode("ascii", "replace")

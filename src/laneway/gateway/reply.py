@@ -74,8 +74,10 @@ class Reply:
         self.exchange.http_status = status
         self.started = True
         if self.rate_headers and status < 300:
-            names = {name for name, _ in self.rate_headers}
-            headers = [*(h for h in headers if h[0] not in names), *self.rate_headers]
+            if any(name.startswith(b"x-ratelimit-") for name, _ in headers):  # upstream's own
+                names = {name for name, _ in self.rate_headers}
+                headers = [h for h in headers if h[0] not in names]
+            headers = [*headers, *self.rate_headers]
         message = {"type": "http.response.start", "status": status, "headers": [*self._base(), *headers]}
         await self._send(message)
 
