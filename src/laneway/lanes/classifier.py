@@ -1,6 +1,6 @@
 """The lane text classifier: a calibrated linear model over word and structure features.
 
-Prediction is pure numpy: the text becomes a set of feature names (:mod:`laneway.lanes.features`),
+Prediction is plain Python over precomputed lookup tables (numpy only loads and saves): the text becomes a set of feature names (:mod:`laneway.lanes.features`),
 each known name maps to one row of a weight matrix, the rows are summed (scaled by
 ``1/sqrt(n)`` for the n known words and bigrams, i.e. an L2-normalised binary vector; by a fixed
 ``struct_scale`` for structural features), the bias is added, the logits are divided by
@@ -13,6 +13,7 @@ Weights file (``.npz``, no pickle): ``format``, ``lanes``, ``vocab``, ``weights`
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import zipfile
@@ -25,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from laneway.errors import ClassifierError
-from laneway.lanes.features import STRUCTURAL, Featurizer
+from laneway.lanes.features import PREFIX, STRUCTURAL, SUFFIX, Featurizer, affixed
 from laneway.lanes.lane import TEXT_LANES, Lane
 
 FORMAT = "laneway-lanes/1"
@@ -36,6 +37,98 @@ N_SIGNALS = 4
 STRUCT_SCALE = 1.0
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.intp]
+_NONE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The lexical vocabulary as integer tables, so that a text's known lexical columns come
+    from a handful of numpy calls instead of building and hashing a string per feature.
+
+    Every word of the vocabulary (a unigram, or either side of a bigram) has an id; per id the
+    column of the word itself, of its ``p:`` prefix and of its ``s:`` suffix (``-1``: none). A
+    bigram is the integer ``id1 * n_words + id2``, found by binary search in ``bigram_keys``.
+    Words without an id (rare words) take the string path for their prefix and suffix.
+    Gives exactly the columns of :func:`laneway.lanes.features.lexical_features` found in the
+    vocabulary.
+    """
+
+    ids: dict[str, int]
+    unigram: IntArray
+    prefix: IntArray
+    suffix: IntArray
+    bigram_keys: npt.NDArray[np.int64]
+    bigram_cols: IntArray
+    prefixes: dict[str, int]
+    suffixes: dict[str, int]
+
+    @classmethod
+    def build(cls, names: list[str]) -> _Tables:
+        ids: dict[str, int] = {}
+        unigrams: dict[str, int] = {}
+        bigrams: list[tuple[str, str, int]] = []
+        prefixes: dict[str, int] = {}
+        suffixes: dict[str, int] = {}
+        for col, name in enumerate(names):
+            if name.startswith("#"):
+                continue
+            if name.startswith("p:"):
+                prefixes[name[2:]] = col
+            elif name.startswith("s:"):
+                suffixes[name[2:]] = col
+            elif " " in name:
+                first, _, second = name.partition(" ")
+                bigrams.append((first, second, col))
+                ids.setdefault(first, len(ids))
+                ids.setdefault(second, len(ids))
+            else:
+                unigrams[name] = col
+                ids.setdefault(name, len(ids))
+        # id n: any word without an id (it has no column of its own and is in no bigram)
+        n = len(ids) + 1
+        unigram = np.full(n, _NONE, dtype=np.intp)
+        prefix = np.full(n, _NONE, dtype=np.intp)
+        suffix = np.full(n, _NONE, dtype=np.intp)
+        for word, i in ids.items():
+            unigram[i] = unigrams.get(word, _NONE)
+            if affixed({word}):
+                prefix[i] = prefixes.get(word[:PREFIX], _NONE)
+                suffix[i] = suffixes.get(word[-SUFFIX:], _NONE)
+        keyed = sorted((ids[a] * n + ids[b], col) for a, b, col in bigrams)
+        # a sentinel past every key keeps `searchsorted` results in range
+        keys = np.array([k for k, _ in keyed] + [n * n + 1], dtype=np.int64)
+        cols = np.array([c for _, c in keyed] + [_NONE], dtype=np.intp)
+        return cls(ids, unigram, prefix, suffix, keys, cols, prefixes, suffixes)
+
+    def lexical(self, words: list[str]) -> IntArray:
+        """Sorted distinct vocabulary columns of the lexical features of ``words``."""
+        if not words:
+            return np.empty(0, dtype=np.intp)
+        unknown = len(self.unigram) - 1
+        found = list(map(self.ids.get, words, itertools.repeat(unknown)))
+        ids = np.array(found, dtype=np.int64)
+        keys = ids[:-1] * len(self.unigram) + ids[1:]
+        pos = self.bigram_keys.searchsorted(keys)
+        parts = [
+            self.unigram[ids],
+            self.prefix[ids],
+            self.suffix[ids],
+            self.bigram_cols[pos[self.bigram_keys[pos] == keys]],
+        ]
+        if unknown in found:
+            rare = affixed(set(words).difference(self.ids))
+            extra = [self.prefixes.get(w[:PREFIX], _NONE) for w in rare]
+            extra += [self.suffixes.get(w[-SUFFIX:], _NONE) for w in rare]
+            parts.append(np.array(extra, dtype=np.intp))
+        # sort + drop repeats (np.unique does the same with much more Python overhead)
+        cols = np.concatenate(parts)
+        cols.sort()
+        keep = np.empty(len(cols), dtype=np.bool_)
+        keep[0] = True
+        np.not_equal(cols[1:], cols[:-1], out=keep[1:])
+        cols = cols[keep]
+        return cols[1:] if cols[0] == _NONE else cols
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +161,10 @@ class LaneClassifier:
     __slots__ = (
         "_bias",
         "_featurizer",
-        "_known",
         "_lanes",
         "_names",
         "_struct_scale",
+        "_tables",
         "_temperature",
         "_vocab",
         "_weights",
@@ -96,14 +189,14 @@ class LaneClassifier:
         if not math.isfinite(temperature) or temperature <= 0:
             raise ClassifierError(f"temperature must be a positive number, got {temperature}")
         self._names = list(vocab)
-        self._vocab = {name: i for i, name in enumerate(vocab)}
-        self._known = frozenset(self._vocab)
         self._weights = np.ascontiguousarray(weights, dtype=np.float32)
         self._bias = np.asarray(bias, dtype=np.float32)
         self._temperature = float(temperature)
         self._lanes = lanes
         self._featurizer = featurizer or Featurizer()
         self._struct_scale = float(struct_scale)
+        self._vocab = {name: i for i, name in enumerate(vocab)}
+        self._tables = _Tables.build(self._names)
 
     # -- properties used by training / evaluation ---------------------------------------------
     @property
@@ -141,25 +234,27 @@ class LaneClassifier:
     # -- prediction ----------------------------------------------------------------------------
     def columns(self, text: str) -> tuple[list[int], list[int]]:
         """Indices of the known ``(lexical, structural)`` features of ``text``, sorted."""
-        index = self._vocab.__getitem__
-        lexical, structural = self._featurizer.split(text)
-        # set & frozenset walks the smaller side in C; then only known names are looked up
-        return (
-            sorted(map(index, lexical & self._known)),
-            sorted(map(index, structural & self._known)),
-        )
+        words, structural = self._featurizer.analyse(text)
+        return self._tables.lexical(words).tolist(), self._structural(structural)
 
-    def _scores(self, text: str) -> tuple[list[int], FloatArray, FloatArray, FloatArray] | None:
+    def _structural(self, structural: set[str]) -> list[int]:
+        vocab = self._vocab
+        return sorted([vocab[f] for f in structural if f in vocab])
+
+    def _scores(self, text: str) -> tuple[IntArray, FloatArray, FloatArray, FloatArray] | None:
         """Known columns (lexical first), their weight rows, their scales and the raw logits;
         None when the text has no known feature."""
-        lex, struct = self.columns(text)
-        if not lex and not struct:
+        words, structural = self._featurizer.analyse(text)
+        lex = self._tables.lexical(words)
+        struct = self._structural(structural)
+        n_lex = len(lex)
+        if not n_lex and not struct:
             return None
-        cols = lex + struct
+        cols = np.concatenate((lex, np.array(struct, dtype=np.intp))) if struct else lex
         rows: FloatArray = self._weights.take(cols, axis=0)
         scale = np.full(len(cols), self._struct_scale, dtype=np.float32)
-        if lex:
-            scale[: len(lex)] = 1.0 / math.sqrt(len(lex))
+        if n_lex:
+            scale[:n_lex] = 1.0 / math.sqrt(n_lex)
         raw: FloatArray = scale @ rows + self._bias
         return cols, rows, scale, raw
 
@@ -190,7 +285,8 @@ class LaneClassifier:
         contrib = rows[:, best] * scale
         order = np.argsort(-contrib, kind="stable")[:N_SIGNALS].tolist()
         values = contrib.tolist()
-        signals = tuple(describe(self._names[cols[i]]) for i in order if values[i] > 0)
+        names = self._names
+        signals = tuple(describe(names[int(cols[i])]) for i in order if values[i] > 0)
         return TextPrediction(
             lane=self._lanes[best],
             confidence=probs[best],

@@ -90,6 +90,12 @@ _REVIEW_WORDS = frozenset(
 #: Words looked at for the GUI / review counts (the task is stated early).
 _HEAD_WORDS = 300
 
+#: ``str.translate`` table: every ASCII character the word pattern ``[a-z0-9_]+`` does not match
+#: becomes a space (used on lower-cased ASCII text only).
+_NON_WORD = {
+    i: " " for i in range(128) if not (chr(i).isdigit() or "a" <= chr(i) <= "z" or chr(i) == "_")
+}
+
 #: Function words: alone they say more about a data set's house style than about the task.
 _STOPWORD_TEXT = (
     "a an the and or but if of to in on at by for with from into onto as is are was were be been "
@@ -235,21 +241,24 @@ class Featurizer:
         The classifier scales the two differently: lexical features share a unit norm, so a
         long text does not shout; structural ones keep a fixed weight, so a diff is a diff.
         """
+        words, structural = self.analyse(text)
+        return lexical_features(words), structural
+
+    def analyse(self, text: str) -> tuple[list[str], set[str]]:
+        """``(words, structural)``: the lower-cased words of the clipped text, in order, and its
+        structural feature names (both empty for blank text). :func:`lexical_features` turns
+        the words into the lexical feature names; the classifier looks them up without
+        building those strings.
+        """
         text = self.clip(text)
         if not text.strip():
-            return set(), set()
+            return [], set()
         lower = text.lower()
-        words = self._word.findall(lower)
-        # every unigram and bigram; uninformative ones (see `informative`) never enter the
-        # vocabulary, so the lookup drops them at no cost here
-        unique = set(words)
-        lexical: set[str] = set(unique)
-        lexical.update(map(" ".join, itertools.pairwise(words)))
-        longer = [w for w in unique if len(w) > PREFIX and not w[0].isdigit()]
-        lexical.update(["p:" + w[:PREFIX] for w in longer])
-        lexical.update(["s:" + w[-SUFFIX:] for w in longer])
+        # ASCII text (nearly all of it): translate + split is the same tokenisation as the
+        # regex at half the cost; the regex keeps the exact behaviour on anything else
+        words = lower.translate(_NON_WORD).split() if lower.isascii() else self._word.findall(lower)
         feats: set[str] = set()
-        if "sudo" in lexical:
+        if "sudo" in words:
             feats.add("#sudo")
         lined = "\n" + text
         for name, needles, pattern in self._checks:
@@ -288,4 +297,21 @@ class Featurizer:
             feats.add("#code_block")
         if text.count("\n") >= 15:
             feats.add("#many_lines")
-        return lexical, feats
+        return words, feats
+
+
+def lexical_features(words: list[str]) -> set[str]:
+    """Lexical feature names of a text's words: unigrams, bigrams ``"a b"``, ``"p:"`` prefixes
+    and ``"s:"`` suffixes of the longer words."""
+    unique = set(words)
+    lexical: set[str] = set(unique)
+    lexical.update(map(" ".join, itertools.pairwise(words)))
+    longer = affixed(unique)
+    lexical.update(["p:" + w[:PREFIX] for w in longer])
+    lexical.update(["s:" + w[-SUFFIX:] for w in longer])
+    return lexical
+
+
+def affixed(unique: set[str]) -> list[str]:
+    """The words that also give prefix and suffix features."""
+    return [w for w in unique if len(w) > PREFIX and not w[0].isdigit()]
