@@ -213,10 +213,10 @@ def start_laneway(tmp: Path, upstream: str, tag: str = "") -> tuple[subprocess.P
     port = free_port()
     config = {
         # Tier 5: the account a gateway serving 1,000+ RPS has. At tier 1 (500k TPM) this load
-        # (~29 tokens a request, 1,000 output tokens held while in flight) uses up gpt-5.4-mini's
-        # TPM within seconds, and laneway spills to the next model or refuses with 429: real
-        # behaviour, but not the overhead this bench measures. The TPM bucket is still taken,
-        # settled and reported (x-ratelimit-*) on every request.
+        # (~29 tokens a request, 1,000 output tokens held while in flight) uses up
+        # gpt-5.4-mini's TPM in about a minute; from then on laneway spills to the next model or
+        # refuses with 429: real behaviour, but not the overhead this bench measures. The TPM
+        # bucket is still taken, settled and reported (x-ratelimit-*) on every request.
         "server": {"host": "127.0.0.1", "port": port, "tier": 5},
         "auth": {"mode": "master", "master_key_env": "BENCH_MASTER_KEY"},
         "providers": [
