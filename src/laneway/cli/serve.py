@@ -31,7 +31,11 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Run the OpenAI-compatible gateway (POST /v1/chat/completions, /v1/responses)."""
-        import uvicorn
+        try:
+            import aiohttp  # noqa: F401  (checked here so the error names the extra)
+            import uvicorn
+        except ModuleNotFoundError as exc:
+            raise fail(f"laneway serve needs {exc.name}: pip install 'laneway[server]'") from None
 
         from laneway.admission import check_bind, check_workers
         from laneway.config import load_config
