@@ -30,9 +30,7 @@ def percentiles(samples_ns: list[int]) -> tuple[float, float]:
     return p50, p99
 
 
-def time_texts(
-    clf: LaneClassifier, texts: list[str], iterations: int, clock: str = "wall"
-) -> list[int]:
+def time_texts(clf: LaneClassifier, texts: list[str], iterations: int, clock: str = "wall") -> list[int]:
     """Per-call durations; ``clock="cpu"`` counts this thread's CPU time only (a shared,
     loaded machine inflates wall time with time spent waiting for a core)."""
     now = time.perf_counter_ns if clock == "wall" else time.thread_time_ns
@@ -78,11 +76,15 @@ def main() -> None:
     if corpus:
         c50, c99 = percentiles(time_texts(clf, corpus, max(1, args.iterations // 1000)))
         mean_len = statistics.mean(len(t) for t in corpus)
-        print(f"corpus texts (n={len(corpus)}, mean {mean_len:.0f} chars): p50 {c50:.1f} us, p99 {c99:.1f} us")
+        print(
+            f"corpus texts (n={len(corpus)}, mean {mean_len:.0f} chars): p50 {c50:.1f} us, p99 {c99:.1f} us"
+        )
     print(f"machine reference: 1e6-step Python loop {loop_reference_ms():.0f} ms CPU")
     weights = args.weights or packaged_weights()
-    print(f"weights: {weights} {weights.stat().st_size / 1e6:.2f} MB, {clf.n_features} features; "
-          f"load {load_ms:.1f} ms")
+    print(
+        f"weights: {weights} {weights.stat().st_size / 1e6:.2f} MB, {clf.n_features} features; "
+        f"load {load_ms:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

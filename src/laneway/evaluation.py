@@ -127,9 +127,7 @@ def decide_all(records: Sequence[LabelledText], decide: Decider, owner: Owner) -
     outcomes = []
     for record in records:
         lane, model, confidence = decide(record.text)
-        outcomes.append(
-            Outcome(record.source, record.lane, lane, owner(record.lane), model, confidence)
-        )
+        outcomes.append(Outcome(record.source, record.lane, lane, owner(record.lane), model, confidence))
     return outcomes
 
 
@@ -186,9 +184,9 @@ def per_lane_f1(outcomes: Sequence[Outcome]) -> dict[Lane, float]:
 
 def confusion(outcomes: Sequence[Outcome]) -> dict[str, dict[str, int]]:
     """``{true lane: {predicted lane: count}}`` over the text lanes plus any lane seen."""
-    seen = [lane for lane in Lane if lane in TEXT_LANES or any(
-        lane in (o.lane, o.predicted) for o in outcomes
-    )]
+    seen = [
+        lane for lane in Lane if lane in TEXT_LANES or any(lane in (o.lane, o.predicted) for o in outcomes)
+    ]
     table = {t.value: dict.fromkeys((p.value for p in seen), 0) for t in seen}
     for o in outcomes:
         table[o.lane.value][o.predicted.value] += 1

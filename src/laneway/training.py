@@ -96,9 +96,7 @@ def _vocabulary(feats: Sequence[set[str]], cfg: TrainConfig) -> list[str]:
     return sorted(name for _, name in kept[: cfg.max_features])
 
 
-def _matrix(
-    feats: Sequence[tuple[set[str], set[str]]], vocab: Sequence[str], struct_scale: float
-) -> Sparse:
+def _matrix(feats: Sequence[tuple[set[str], set[str]]], vocab: Sequence[str], struct_scale: float) -> Sparse:
     """Rows as the classifier scores them: unit-norm lexical part, fixed structural values."""
     from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # no stubs
 
@@ -126,8 +124,10 @@ def _sample_weights(data: Sequence[LabelledText], power: float) -> FloatArray:
     for (lane, _), n in by_pair.items():
         lane_mass[lane] += n**power
     w = np.array(
-        [(by_pair[(r.lane, r.source)] ** power / by_pair[(r.lane, r.source)]) / lane_mass[r.lane]
-         for r in data],
+        [
+            (by_pair[(r.lane, r.source)] ** power / by_pair[(r.lane, r.source)]) / lane_mass[r.lane]
+            for r in data
+        ],
         dtype=np.float64,
     )
     out: FloatArray = (w * len(data) / w.sum()).astype(np.float32)

@@ -333,7 +333,10 @@ async def test_auth_none_admits_anonymous(tmp_path: Path) -> None:
 
 async def test_open_from_config_issues_and_checks_keys(tmp_path: Path) -> None:
     config = parse_config(
-        {"keys": {"path": str(tmp_path / "k.db")}, "auth": {"mode": "keys", "secret_file": str(tmp_path / "s")}}
+        {
+            "keys": {"path": str(tmp_path / "k.db")},
+            "auth": {"mode": "keys", "secret_file": str(tmp_path / "s")},
+        }
     )
     admission = await Admission.open(config, load_catalog(), env={})
     assert admission.keys is not None

@@ -93,9 +93,7 @@ def test_model_accuracy_forgives_confusions_between_lanes_of_one_owner() -> None
         LabelledText("r1", Lane.ROUTINE, "b"),
         LabelledText("c1", Lane.COMPUTER_USE, "b"),
     ]
-    decide = fixed(
-        {"t1": Lane.TERMINAL, "t2": Lane.DEEP_CODING, "r1": Lane.ROUTINE, "c1": Lane.TERMINAL}
-    )
+    decide = fixed({"t1": Lane.TERMINAL, "t2": Lane.DEEP_CODING, "r1": Lane.ROUTINE, "c1": Lane.TERMINAL})
     report = evaluate(records, decide, owner)
     assert report.n == 4
     assert report.model_accuracy == pytest.approx(3 / 4)  # only computer_use -> terminal costs

@@ -114,9 +114,7 @@ def _print_loso(console: Console, loso: LosoReport) -> None:
     for col in ("held-out source", "n", "model accuracy", "lane accuracy", "ECE"):
         table.add_column(col, justify="left" if col == "held-out source" else "right")
     for source, r in loso.by_source.items():
-        table.add_row(
-            source, str(r.n), f"{r.model_accuracy:.3f}", f"{r.lane_accuracy:.3f}", f"{r.ece:.3f}"
-        )
+        table.add_row(source, str(r.n), f"{r.model_accuracy:.3f}", f"{r.lane_accuracy:.3f}", f"{r.ece:.3f}")
     o = loso.overall
     table.add_row(
         "[bold]overall[/]",
@@ -148,9 +146,7 @@ def train_command(
             raise fail(f"--holdout-source {holdout_source!r} is not a source in the input")
         with console.status("training (features, fit, calibration)"):
             clf = _train(records, holdout_source)
-        console.print(
-            f"trained: {clf.n_features} features, temperature {clf.temperature:.3f}"
-        )
+        console.print(f"trained: {clf.n_features} features, temperature {clf.temperature:.3f}")
         if holdout_source is not None:
             catalog = load_catalog()
             held = [r for r in records if r.source == holdout_source]

@@ -306,9 +306,7 @@ class LaneClassifier:
                 arrays: dict[str, Any] = {key: data[key] for key in data.files}
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
             raise ClassifierError(f"cannot read classifier weights {file}: {exc}") from exc
-        missing = {"format", "lanes", "vocab", "weights", "bias", "temperature", "clip"} - set(
-            arrays
-        )
+        missing = {"format", "lanes", "vocab", "weights", "bias", "temperature", "clip"} - set(arrays)
         if missing:
             raise ClassifierError(f"{file}: not a laneway weights file (missing {sorted(missing)})")
         if str(arrays["format"]) != FORMAT:

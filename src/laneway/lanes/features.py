@@ -28,37 +28,39 @@ PREFIX = 4
 SUFFIX = 3
 
 #: Human-readable descriptions of the structural features, for ``TextPrediction.signals``.
-STRUCTURAL: Mapping[str, str] = MappingProxyType({
-    "#fence": "code fence",
-    "#diff_hunk": "diff hunk header",
-    "#diff_git": "git diff header",
-    "#diff_lines": "many +/- diff lines",
-    "#traceback": "stack trace",
-    "#error_line": "error message line",
-    "#shell_prompt": "shell prompt",
-    "#shell_cmd_line": "line starting with a shell command",
-    "#sudo": "sudo",
-    "#pipe": "shell pipe",
-    "#flag": "command-line flags",
-    "#abs_path": "filesystem path",
-    "#home_path": "home-relative path",
-    "#win_path": "Windows path",
-    "#src_file": "source file name",
-    "#doc_file": "document/media file name",
-    "#url": "URL",
-    "#py_def": "Python function definition",
-    "#doctest": "doctest example",
-    "#code_block": "indented code",
-    "#gui": "GUI vocabulary",
-    "#gui_many": "much GUI vocabulary",
-    "#review": "review vocabulary",
-    "#question": "question",
-    "#imperative_start": "starts with an imperative",
-    "#issue_headers": "issue-style sections",
-    "#exit_code": "exit code / status",
-    "#version": "version number",
-    "#many_lines": "many lines",
-})
+STRUCTURAL: Mapping[str, str] = MappingProxyType(
+    {
+        "#fence": "code fence",
+        "#diff_hunk": "diff hunk header",
+        "#diff_git": "git diff header",
+        "#diff_lines": "many +/- diff lines",
+        "#traceback": "stack trace",
+        "#error_line": "error message line",
+        "#shell_prompt": "shell prompt",
+        "#shell_cmd_line": "line starting with a shell command",
+        "#sudo": "sudo",
+        "#pipe": "shell pipe",
+        "#flag": "command-line flags",
+        "#abs_path": "filesystem path",
+        "#home_path": "home-relative path",
+        "#win_path": "Windows path",
+        "#src_file": "source file name",
+        "#doc_file": "document/media file name",
+        "#url": "URL",
+        "#py_def": "Python function definition",
+        "#doctest": "doctest example",
+        "#code_block": "indented code",
+        "#gui": "GUI vocabulary",
+        "#gui_many": "much GUI vocabulary",
+        "#review": "review vocabulary",
+        "#question": "question",
+        "#imperative_start": "starts with an imperative",
+        "#issue_headers": "issue-style sections",
+        "#exit_code": "exit code / status",
+        "#version": "version number",
+        "#many_lines": "many lines",
+    }
+)
 
 _SHELL_COMMANDS = (
     "git|docker|kubectl|helm|npm|npx|yarn|pnpm|pip|pip3|python|python3|make|cmake|cargo|go|"
@@ -73,18 +75,64 @@ _SHELL_COMMAND_SET = frozenset(_SHELL_COMMANDS.split("|"))
 
 _GUI_WORDS = frozenset(
     (
-        "click", "clicks", "clicking", "clicked", "tap", "button", "buttons", "menu", "menus",
-        "dropdown", "toolbar", "sidebar", "desktop", "screen", "screenshot", "drag", "scroll",
-        "dialog", "checkbox", "icon", "icons", "browser", "chrome", "firefox", "gimp",
-        "libreoffice", "thunderbird", "vlc", "preferences", "bookmark", "bookmarks", "slide",
-        "slides", "spreadsheet", "wallpaper", "taskbar", "website", "webpage", "cart", "tab",
+        "click",
+        "clicks",
+        "clicking",
+        "clicked",
+        "tap",
+        "button",
+        "buttons",
+        "menu",
+        "menus",
+        "dropdown",
+        "toolbar",
+        "sidebar",
+        "desktop",
+        "screen",
+        "screenshot",
+        "drag",
+        "scroll",
+        "dialog",
+        "checkbox",
+        "icon",
+        "icons",
+        "browser",
+        "chrome",
+        "firefox",
+        "gimp",
+        "libreoffice",
+        "thunderbird",
+        "vlc",
+        "preferences",
+        "bookmark",
+        "bookmarks",
+        "slide",
+        "slides",
+        "spreadsheet",
+        "wallpaper",
+        "taskbar",
+        "website",
+        "webpage",
+        "cart",
+        "tab",
         "tabs",
     )
 )
 _REVIEW_WORDS = frozenset(
     (
-        "review", "reviewing", "reviewer", "pr", "lgtm", "nit", "nitpick", "approve", "diff",
-        "patch", "changeset", "feedback", "suggestion",
+        "review",
+        "reviewing",
+        "reviewer",
+        "pr",
+        "lgtm",
+        "nit",
+        "nitpick",
+        "approve",
+        "diff",
+        "patch",
+        "changeset",
+        "feedback",
+        "suggestion",
     )
 )
 #: Words looked at for the GUI / review counts (the task is stated early).
@@ -92,9 +140,7 @@ _HEAD_WORDS = 300
 
 #: ``str.translate`` table: every ASCII character the word pattern ``[a-z0-9_]+`` does not match
 #: becomes a space (used on lower-cased ASCII text only).
-_NON_WORD = {
-    i: " " for i in range(128) if not (chr(i).isdigit() or "a" <= chr(i) <= "z" or chr(i) == "_")
-}
+_NON_WORD = {i: " " for i in range(128) if not (chr(i).isdigit() or "a" <= chr(i) <= "z" or chr(i) == "_")}
 
 #: Function words: alone they say more about a data set's house style than about the task.
 _STOPWORD_TEXT = (
@@ -117,9 +163,7 @@ class Featurizer:
     head_chars: int = HEAD_CHARS
     tail_chars: int = TAIL_CHARS
     _word: re.Pattern[str] = field(init=False, repr=False)
-    _checks: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = field(
-        init=False, repr=False
-    )
+    _checks: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = field(init=False, repr=False)
     _head_checks: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False, repr=False)
     _issue_headers: re.Pattern[str] = field(init=False, repr=False)
     _line_start: re.Pattern[str] = field(init=False, repr=False)
@@ -210,9 +254,7 @@ class Featurizer:
             ),
         )
         object.__setattr__(self, "_word", re.compile(r"[a-z0-9_]+"))
-        object.__setattr__(
-            self, "_line_start", re.compile(r"\n[ \t]*(?:\$ )?(?:sudo )?([a-z][\w.-]*) \S")
-        )
+        object.__setattr__(self, "_line_start", re.compile(r"\n[ \t]*(?:\$ )?(?:sudo )?([a-z][\w.-]*) \S"))
         object.__setattr__(self, "_diff_add", re.compile(r"\n\+(?!\+\+ )"))
         object.__setattr__(self, "_diff_del", re.compile(r"\n-(?!-- )"))
 

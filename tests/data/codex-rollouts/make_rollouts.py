@@ -35,8 +35,10 @@ SESSIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "gpt-5.3-codex",
         "Use a tool to run make test and show me why the build fails.",
-        ("Use the tool again to rerun make test with verbose output.",
-         "Use the tool once more to run the linter over the build scripts."),
+        (
+            "Use the tool again to rerun make test with verbose output.",
+            "Use the tool once more to run the linter over the build scripts.",
+        ),
         (),
     ),
     ("gpt-5.4-mini", "Use a tool to list the files in the repository.", (), ()),
@@ -47,7 +49,12 @@ SESSIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
         (),
         (),
     ),
-    ("gpt-5.4-mini", "Look at this screenshot of the settings dialog and click the Save button.", (), ("-i",)),
+    (
+        "gpt-5.4-mini",
+        "Look at this screenshot of the settings dialog and click the Save button.",
+        (),
+        ("-i",),
+    ),
 )
 
 

@@ -24,13 +24,14 @@ RECORDS = [
     ("What is the difference between a list and a tuple?", "routine", "b"),
     ("Open Chrome and bookmark the current page in the browser.", "computer_use", "a"),
     ("Click the Submit button at the bottom of the form.", "computer_use", "b"),
-    ("docker compose up fails with 'port is already allocated'; fix it on the server.",
-     "terminal", "a"),
+    ("docker compose up fails with 'port is already allocated'; fix it on the server.", "terminal", "a"),
     ("$ kubectl get pods\napi-7d9 0/1 CrashLoopBackOff\nfigure out why", "terminal", "b"),
-    ("Bug: parse_config raises KeyError when the file is empty\n### Expected behavior\nDefaults.",
-     "deep_coding", "a"),
-    ("Implement cursor pagination across the repository, service and handler layers.",
-     "deep_coding", "b"),
+    (
+        "Bug: parse_config raises KeyError when the file is empty\n### Expected behavior\nDefaults.",
+        "deep_coding",
+        "a",
+    ),
+    ("Implement cursor pagination across the repository, service and handler layers.", "deep_coding", "b"),
     ("Can you review this PR?\n@@ -1,2 +1,2 @@\n-a = 1\n+a = 2\n", "code_review", "a"),
     ("Leave review comments on pull request #12, focus on error handling.", "code_review", "b"),
 ]
@@ -39,8 +40,7 @@ RECORDS = [
 def labelled(tmp_path: Path, name: str = "data.jsonl") -> Path:
     path = tmp_path / name
     path.write_text(
-        "\n".join(json.dumps({"text": t, "lane": lane, "source": s}) for t, lane, s in RECORDS)
-        + "\n",
+        "\n".join(json.dumps({"text": t, "lane": lane, "source": s}) for t, lane, s in RECORDS) + "\n",
         encoding="utf-8",
     )
     return path
@@ -90,9 +90,7 @@ def test_eval_missing_file_is_an_error(app: typer.Typer, tmp_path: Path) -> None
 
 
 def test_eval_missing_weights_is_an_error(app: typer.Typer, tmp_path: Path) -> None:
-    result = runner.invoke(
-        app, ["eval", str(labelled(tmp_path)), "--classifier", str(tmp_path / "w.npz")]
-    )
+    result = runner.invoke(app, ["eval", str(labelled(tmp_path)), "--classifier", str(tmp_path / "w.npz")])
     assert result.exit_code == 2
     assert "weights not found" in result.stderr
 
@@ -106,9 +104,7 @@ def test_train_then_eval_with_the_new_weights_and_loso(app: typer.Typer, tmp_pat
     assert weights.is_file()
     assert f"saved weights to {weights}" in result.stdout
 
-    result = runner.invoke(
-        app, ["eval", str(data), "--json", "--loso", "--classifier", str(weights)]
-    )
+    result = runner.invoke(app, ["eval", str(data), "--json", "--loso", "--classifier", str(weights)])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert set(out["loso"]["by_source"]) == {"a", "b"}
@@ -117,8 +113,7 @@ def test_train_then_eval_with_the_new_weights_and_loso(app: typer.Typer, tmp_pat
 
 def test_train_rejects_an_unknown_holdout_source(app: typer.Typer, tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["train", str(labelled(tmp_path)), "--holdout-source", "zzz", "--out",
-              str(tmp_path / "w.npz")]
+        app, ["train", str(labelled(tmp_path)), "--holdout-source", "zzz", "--out", str(tmp_path / "w.npz")]
     )
     assert result.exit_code == 2
     assert "zzz" in result.stderr

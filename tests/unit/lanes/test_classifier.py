@@ -89,7 +89,7 @@ def test_weights_without_the_expected_arrays_are_rejected(tmp_path: Path) -> Non
     ("text", "feature"),
     [
         ("@@ -1,2 +1,3 @@\n-a = 1\n+a = 2\n+b = 3\n", "#diff_hunk"),
-        ("Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError", "#traceback"),
+        ('Traceback (most recent call last):\n  File "x.py", line 1\nValueError', "#traceback"),
         ("try this:\n$ docker compose up -d\nError: port is already allocated", "#shell_prompt"),
         ("see https://example.com/a for details", "#url"),
         ("the config lives in /etc/nginx/sites-enabled/default", "#abs_path"),
