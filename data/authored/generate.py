@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from fragments import code_review, computer_use, deep_coding, routine, styles, terminal
+from fragments import code_review, computer_use, deep_coding, routine, styles, terminal, voices
 
 PER_LANE = {
     "terminal": 1100,
@@ -33,6 +33,16 @@ STYLE_EXTRA = {
     "code_review": 200,
     "routine": 300,
     "computer_use": 750,
+}
+#: Extra texts per lane whose *style* says nothing about the lane (fragments/voices.py): chatty,
+#: first-person requests for terminal, coding, review and routine work; terse or third-person
+#: desktop chores.
+VOICES_EXTRA = {
+    "terminal": 600,
+    "deep_coding": 500,
+    "code_review": 400,
+    "routine": 450,
+    "computer_use": 700,
 }
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "terminal": terminal.generate,
@@ -70,6 +80,23 @@ def main(seed: int = 7) -> None:
         while len(rows) < target and attempts < target * 30:
             attempts += 1
             text = styles.generate(lane, style_rng).strip()
+            if text in seen or not text:
+                continue
+            seen.add(text)
+            rows.append(
+                {
+                    "text": text,
+                    "lane": lane,
+                    "source": "laneway-authored",
+                    "id": f"authored:{lane}:{len(rows):04d}",
+                }
+            )
+        voice_rng = random.Random(f"{seed}:{lane}:voices")
+        target = len(rows) + VOICES_EXTRA.get(lane, 0)
+        attempts = 0
+        while len(rows) < target and attempts < target * 30:
+            attempts += 1
+            text = voices.generate(lane, voice_rng).strip()
             if text in seen or not text:
                 continue
             seen.add(text)
