@@ -17,6 +17,10 @@ Targets:
   laneway-distinct  the same, with a distinct task text in every request (wrk Lua): the text
                     classifier runs every time (the uncached cost)
   litellm           LiteLLM proxy from its own venv (/tmp/litellm-venv; installed if missing)
+  laneway-keys-B    with --keys B (memory, redis): the laneway target with `auth.mode: keys`, a
+                    SQLite key store and limits backend B (Redis at 127.0.0.1:6379, a prefix unique
+                    to the run, deleted after it); one virtual key with a day budget, RPM and TPM
+                    (high enough never to refuse) is created before the run and sent as the bearer
 
 Also, per round: CPU time per request of each gateway process (robust on a shared machine), and
 with a Python client at one connection: time to first byte of a streamed reply (nginx serves a
@@ -26,6 +30,7 @@ laneway's own ``x-laneway-overhead-ms`` header next to its measured added latenc
 Needs Debian `nginx-light` and `wrk` (apt-get install -y nginx-light wrk).
 
     .venv/bin/python bench/overhead.py [--duration 8] [--rounds 3] [--no-litellm] [--json out.json]
+        [--keys memory redis]
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +59,8 @@ VENV_BIN = REPO / ".venv" / "bin"
 LITELLM_VENV = Path("/tmp/litellm-venv")
 GATEWAY_CPU, LOAD_CPU = "0", "1"
 MASTER_KEY = "sk-bench-master-key-000000"
+SERVER_SECRET = "bench-server-secret-0000000000"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 PROMPT = "Summarise the release notes below in one sentence. " + "The build now caches wheels. " * 8
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -124,6 +133,7 @@ class Target:
     distinct: bool = False  # a distinct task text in every request
     stream_url: str | None = None  # the instance pointed at the SSE upstream
     stream_proc: subprocess.Popen[bytes] | None = None
+    key: str = MASTER_KEY  # the bearer wrk, the ready-wait and the probes send
 
 
 def free_port() -> int:
@@ -132,7 +142,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, body: bytes, timeout_s: float, proc: subprocess.Popen[bytes] | None) -> None:
+def wait_ready(
+    url: str, body: bytes, timeout_s: float, proc: subprocess.Popen[bytes] | None, key: str = MASTER_KEY
+) -> None:
     deadline = time.monotonic() + timeout_s
     last: Exception | None = None
     while time.monotonic() < deadline:
@@ -142,7 +154,7 @@ def wait_ready(url: str, body: bytes, timeout_s: float, proc: subprocess.Popen[b
             req = urllib.request.Request(
                 url,
                 data=body,
-                headers={"content-type": "application/json", "authorization": f"Bearer {MASTER_KEY}"},
+                headers={"content-type": "application/json", "authorization": f"Bearer {key}"},
             )
             with urllib.request.urlopen(req, timeout=5) as resp:
                 if resp.status == 200:
@@ -209,9 +221,27 @@ def start_nginx(tmp: Path) -> tuple[subprocess.Popen[bytes], int]:
     return proc, port
 
 
-def start_laneway(tmp: Path, upstream: str, tag: str = "") -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    config = {
+@dataclass(frozen=True)
+class KeysSetup:
+    """``auth.mode: keys`` with a SQLite key store and limits backend ``backend``."""
+
+    backend: str  # limits backend: memory or redis
+    store: Path  # the SQLite key store (shared by the target's plain and SSE instances)
+    redis_prefix: str  # unique to the run (used with backend redis)
+
+    def sections(self) -> dict[str, Any]:
+        limits: dict[str, Any] = {"backend": self.backend}
+        if self.backend == "redis":
+            limits |= {"redis_url": REDIS_URL, "redis_prefix": self.redis_prefix}
+        return {
+            "auth": {"mode": "keys", "master_key_env": "BENCH_MASTER_KEY"},
+            "keys": {"backend": "sqlite", "path": str(self.store)},
+            "limits": limits,
+        }
+
+
+def laneway_config(tmp: Path, upstream: str, port: int, tag: str, keys: KeysSetup | None) -> dict[str, Any]:
+    config: dict[str, Any] = {
         # Tier 5: the account a gateway serving 1,000+ RPS has. At tier 1 (500k TPM) this load
         # (~29 tokens a request, 1,000 output tokens held while in flight) uses up
         # gpt-5.4-mini's TPM in about a minute; from then on laneway spills to the next model or
@@ -224,6 +254,35 @@ def start_laneway(tmp: Path, upstream: str, tag: str = "") -> tuple[subprocess.P
         ],
         "ledger": {"path": str(tmp / f"ledger{tag}.db")},
     }
+    if keys is not None:
+        config |= keys.sections()
+    return config
+
+
+LANEWAY_ENV = {
+    "BENCH_MASTER_KEY": MASTER_KEY,
+    "BENCH_UPSTREAM_KEY": "sk-upstream",
+    "LANEWAY_SERVER_SECRET": SERVER_SECRET,
+}
+
+
+def create_key(tmp: Path, upstream: str, keys: KeysSetup) -> str:
+    """One virtual key in ``keys.store`` (budget, RPM and TPM too high to refuse), by the CLI."""
+    path = tmp / f"keys-create-{keys.backend}.yaml"
+    path.write_text(json.dumps(laneway_config(tmp, upstream, 0, f"-keys-create-{keys.backend}", keys)))
+    cmd = [
+        str(VENV_BIN / "laneway"), "keys", "create", "--config", str(path), "--name", f"bench-{keys.backend}",
+        "--budget-usd", "100000", "--period", "day", "--rpm", "10000000", "--tpm", "1000000000", "--json",
+    ]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, **LANEWAY_ENV})
+    return str(json.loads(out.stdout)["key"])
+
+
+def start_laneway(
+    tmp: Path, upstream: str, tag: str = "", keys: KeysSetup | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    config = laneway_config(tmp, upstream, port, tag, keys)
     (tmp / f"laneway{tag}.yaml").write_text(json.dumps(config))  # JSON is YAML
     cmd = [
         str(VENV_BIN / "laneway"),
@@ -235,12 +294,7 @@ def start_laneway(tmp: Path, upstream: str, tag: str = "") -> tuple[subprocess.P
         "--log-level",
         "warning",
     ]
-    env = {
-        "BENCH_MASTER_KEY": MASTER_KEY,
-        "BENCH_UPSTREAM_KEY": "sk-upstream",
-        "LANEWAY_SERVER_SECRET": "bench-server-secret-0000000000",
-    }
-    proc = spawn(cmd, GATEWAY_CPU, tmp / f"laneway{tag}.log", env)
+    proc = spawn(cmd, GATEWAY_CPU, tmp / f"laneway{tag}.log", LANEWAY_ENV)
     return proc, f"http://127.0.0.1:{port}/v1/chat/completions"
 
 
@@ -325,11 +379,11 @@ def body_for(model: str, *, stream: bool = False, task: str = PROMPT) -> bytes:
 
 def wrk_script(target: Target) -> str:
     if not target.distinct:
-        return WRK_FIXED.format(body=json.dumps(body_for(target.model).decode()), key=MASTER_KEY) + WRK_DONE
+        return WRK_FIXED.format(body=json.dumps(body_for(target.model).decode()), key=target.key) + WRK_DONE
     marker = "@@TASK@@"
     head, tail = body_for(target.model, task=marker).decode().split(marker)
     return (
-        WRK_DISTINCT.format(head=json.dumps(head), tail=json.dumps(PROMPT + tail), key=MASTER_KEY) + WRK_DONE
+        WRK_DISTINCT.format(head=json.dumps(head), tail=json.dumps(PROMPT + tail), key=target.key) + WRK_DONE
     )
 
 
@@ -361,7 +415,8 @@ def run_wrk(tmp: Path, target: Target, conns: int, duration_s: float) -> dict[st
 class Probe:
     """Sequential requests on one keep-alive connection; times the first body byte and the end."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key: str = MASTER_KEY) -> None:
+        self.key = key
         rest = url.removeprefix("http://")
         hostport, _, path = rest.partition("/")
         host, _, port = hostport.partition(":")
@@ -377,7 +432,7 @@ class Probe:
         """(seconds to the first body byte, seconds to the end, response headers)."""
         head = (
             f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {MASTER_KEY}\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Authorization: Bearer {self.key}\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode()
         start = time.perf_counter()
         self.sock.sendall(head + body)
@@ -408,8 +463,8 @@ class Probe:
         return chunk
 
 
-def probe(url: str, body: bytes, n: int) -> list[tuple[float, float, dict[str, str]]]:
-    conn = Probe(url)
+def probe(url: str, body: bytes, n: int, key: str = MASTER_KEY) -> list[tuple[float, float, dict[str, str]]]:
+    conn = Probe(url, key)
     try:
         for _ in range(20):  # warm the connection and the gateway's upstream pool
             conn.request(body)
@@ -426,6 +481,14 @@ def main() -> int:
     parser.add_argument("--probe-requests", type=int, default=300, help="sequential requests per probe")
     parser.add_argument("--no-litellm", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--keys",
+        nargs="*",
+        choices=["memory", "redis"],
+        default=[],
+        help="also laneway with virtual keys and budgets, limits backend memory and/or redis "
+        "(target laneway-keys-<backend>; redis at 127.0.0.1:6379)",
+    )
     args = parser.parse_args()
     for tool in ("nginx", "wrk", "taskset"):
         if shutil.which(tool) is None:
@@ -434,6 +497,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="laneway-bench-"))
     procs: list[subprocess.Popen[bytes] | None] = []
+    redis_prefix = f"laneway-bench-{uuid.uuid4().hex[:12]}:"
     try:
         nginx, nginx_port = start_nginx(tmp)
         procs.append(nginx)
@@ -444,28 +508,45 @@ def main() -> int:
                 "direct", f"{upstream}/chat/completions", "gpt-5.4-mini", stream_url=f"{sse}/chat/completions"
             )
         ]
-        starters = [
-            ("passthrough", "gpt-5.4-mini", start_passthrough),
-            ("laneway", "laneway/auto", start_laneway),
+        Starter = Callable[..., tuple[subprocess.Popen[bytes], str] | None]
+        starters: list[tuple[str, str, Starter, str]] = [
+            ("passthrough", "gpt-5.4-mini", start_passthrough, MASTER_KEY),
+            ("laneway", "laneway/auto", start_laneway, MASTER_KEY),
         ]
         if not args.no_litellm:
-            starters.append(("litellm", "gpt-5.4-mini", start_litellm))
-        for name, model, start in starters:
+            starters.append(("litellm", "gpt-5.4-mini", start_litellm, MASTER_KEY))
+        for backend in dict.fromkeys(args.keys):
+            setup = KeysSetup(backend, tmp / f"keys-{backend}.db", f"{redis_prefix}{backend}:")
+            key = create_key(tmp, upstream, setup)
+
+            def start_keyed(
+                tmp: Path, upstream: str, tag: str = "", _setup: KeysSetup = setup
+            ) -> tuple[subprocess.Popen[bytes], str]:
+                return start_laneway(tmp, upstream, f"-keys-{_setup.backend}{tag}", _setup)
+
+            starters.append((f"laneway-keys-{backend}", "laneway/auto", start_keyed, key))
+        for name, model, start, key in starters:
             started = start(tmp, upstream)
             streamed = start(tmp, sse, "-sse") if started is not None else None
             if started is None or streamed is None:
                 continue
             target = Target(
-                name, started[1], model, started[0], stream_url=streamed[1], stream_proc=streamed[0]
+                name, started[1], model, started[0], stream_url=streamed[1], stream_proc=streamed[0], key=key
             )
             targets.append(target)
             procs.extend((target.proc, target.stream_proc))
             if name == "laneway":  # the same server, every request a new task text
                 targets.append(Target("laneway-distinct", target.url, model, target.proc, distinct=True))
         for target in targets:
-            wait_ready(target.url, body_for(target.model), 180.0, target.proc)
+            wait_ready(target.url, body_for(target.model), 180.0, target.proc, target.key)
             if target.stream_url and not target.distinct:
-                wait_ready(target.stream_url, body_for(target.model, stream=True), 180.0, target.stream_proc)
+                wait_ready(
+                    target.stream_url,
+                    body_for(target.model, stream=True),
+                    180.0,
+                    target.stream_proc,
+                    target.key,
+                )
             run_wrk(tmp, target, 8, 2.0)  # warm-up: pools, caches, lazy imports
 
         results: dict[str, dict[int, list[dict[str, float]]]] = {
@@ -504,14 +585,32 @@ def main() -> int:
     finally:
         for proc in reversed(procs):
             stop(proc)
+        if "redis" in args.keys:
+            drop_redis_prefix(redis_prefix)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def drop_redis_prefix(prefix: str) -> None:
+    """Delete every Redis key this run wrote (all under ``prefix``)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        names = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if names:
+            client.delete(*names)
+        print(f"redis: deleted {len(names)} keys under {prefix}", file=sys.stderr)
+    except redis.RedisError as exc:
+        print(f"redis: could not delete the keys under {prefix}: {exc}", file=sys.stderr)
+    finally:
+        client.close()
 
 
 def probe_round(target: Target, n: int) -> dict[str, float]:
     """One connection: medians of time-to-first-byte of a stream, and of a plain request."""
     assert target.stream_url is not None
-    streamed = probe(target.stream_url, body_for(target.model, stream=True), n)
-    plain = probe(target.url, body_for(target.model), n)
+    streamed = probe(target.stream_url, body_for(target.model, stream=True), n, target.key)
+    plain = probe(target.url, body_for(target.model), n, target.key)
     out = {
         "ttfb_stream_ms": statistics.median(s[0] for s in streamed) * 1000,
         "stream_total_ms": statistics.median(s[1] for s in streamed) * 1000,
