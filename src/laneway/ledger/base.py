@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -60,3 +61,13 @@ class SpendLedger(Protocol):
 
 class LedgerClosedError(LanewayError):
     """``write`` after ``close``: the row would be lost, so it fails loudly instead."""
+
+
+async def stop_task(task: asyncio.Task[None]) -> None:
+    """Cancel a backend's writer task and wait for it; re-raise if the caller itself is cancelled."""
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        if not task.cancelled():
+            raise

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from laneway.keys.postgres import import_asyncpg, quote_identifier
-from laneway.ledger.base import LedgerClosedError, LedgerRow
+from laneway.ledger.base import LedgerClosedError, LedgerRow, stop_task
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +100,7 @@ class PostgresLedger:
             await self.flush()
         self._closed = True
         if self._writer is not None:
-            self._writer.cancel()
-            try:
-                await self._writer
-            except asyncio.CancelledError:
-                if not self._writer.cancelled():
-                    raise  # close() itself was cancelled
+            await stop_task(self._writer)
             self._writer = None
         if self._pool is not None:
             pool, self._pool = self._pool, None

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from laneway.ledger.base import LedgerClosedError, LedgerRow
+from laneway.ledger.base import LedgerClosedError, LedgerRow, stop_task
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +109,7 @@ class SQLiteLedger:
         await self.flush()
         self._closed = True
         if self._writer is not None:
-            self._writer.cancel()
-            try:
-                await self._writer
-            except asyncio.CancelledError:
-                if not self._writer.cancelled():
-                    raise  # close() itself was cancelled
+            await stop_task(self._writer)
             self._writer = None
         if self._conn is not None:
             conn, self._conn = self._conn, None
