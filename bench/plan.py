@@ -5,8 +5,9 @@ Generates a Responses request/response log of ~2 KB records (agent sessions: eac
 full ``laneway plan`` pipeline (read -> profile -> classify -> policy -> simulate -> report) on it in
 a fresh subprocess per size and reports records/s, the subprocess's peak RSS and the largest peak
 RSS of its worker processes (inputs over 32 MiB are read by one worker per CPU; ``--jobs 1`` reads
-in-process), with the load average before each run (these machines are shared: compare runs made
-under the same load).
+in-process), the CPU time spent per record (parent and workers, user + system: the work, which the
+load of the machine does not change much) and the load average before each run (these machines are
+shared: compare wall-clock rates of runs made under the same load).
 
     .venv/bin/python bench/plan.py                 # 50,000 and 200,000 records
     .venv/bin/python bench/plan.py --sizes 200000 --calls-per-task 1   # every task text unique
@@ -85,10 +86,13 @@ from laneway.engine import Engine
 from laneway.planner import plan
 engine = Engine.default()
 jobs = int(sys.argv[2]) if sys.argv[2] != "auto" else None
-start = time.perf_counter()
+def cpu():
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+cpu0, start = cpu(), time.perf_counter()
 report = plan(engine, [Path(sys.argv[1])], jobs=jobs)
-elapsed = time.perf_counter() - start
-print(json.dumps({"records": report["inputs"]["records"], "seconds": elapsed,
+elapsed, cpu_seconds = time.perf_counter() - start, cpu() - cpu0
+print(json.dumps({"records": report["inputs"]["records"], "seconds": elapsed, "cpu_seconds": cpu_seconds,
                   "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "workers_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
@@ -112,7 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}; calls per task: {args.calls_per_task}; jobs: {args.jobs}; "
           f"CPUs: {os.cpu_count()}")  # fmt: skip
-    print(f"{'records':>9} {'file MB':>8} {'avg KB':>7} {'seconds':>8} {'records/s':>10} "
+    print(f"{'records':>9} {'file MB':>8} {'avg KB':>7} {'seconds':>8} {'records/s':>10} {'CPU us/rec':>11} "
           f"{'peak RSS MB':>12} {'worker RSS MB':>14} {'load 1m':>8}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="laneway-bench-plan-") as tmp:
         for n in args.sizes:
@@ -121,8 +125,9 @@ def main() -> None:
             load = os.getloadavg()[0]
             result = run(path, args.jobs)
             rate = result["records"] / result["seconds"]
+            per_record = result["cpu_seconds"] / result["records"] * 1e6
             print(f"{int(result['records']):>9} {size / 1e6:>8.1f} {size / n / 1024:>7.2f} "
-                  f"{result['seconds']:>8.2f} {rate:>10,.0f} {result['maxrss_kb'] / 1024:>12.1f} "
+                  f"{result['seconds']:>8.2f} {rate:>10,.0f} {per_record:>11.1f} {result['maxrss_kb'] / 1024:>12.1f} "
                   f"{result['workers_maxrss_kb'] / 1024:>14.1f} {load:>8.2f}")  # fmt: skip
             path.unlink()
 
