@@ -20,7 +20,7 @@ import numpy as np
 from laneway.errors import InputError
 from laneway.evaluation import LabelledText
 from laneway.lanes.classifier import STRUCT_SCALE, FloatArray, LaneClassifier
-from laneway.lanes.features import Featurizer
+from laneway.lanes.features import HEAD_CHARS, TAIL_CHARS, Featurizer
 from laneway.lanes.lane import TEXT_LANES, Lane
 
 #: scipy's sparse matrix (scipy ships no type stubs).
@@ -37,6 +37,9 @@ class TrainConfig:
     max_iter: int = 1000
     tol: float = 1e-3
     struct_scale: float = STRUCT_SCALE
+    #: Characters of a long text's head and tail that are featurized (saved with the weights).
+    head_chars: int = HEAD_CHARS
+    tail_chars: int = TAIL_CHARS
 
 
 def _sklearn() -> Any:
@@ -64,7 +67,7 @@ def train(
     lanes_present = {r.lane for r in data}
     if len(lanes_present) < 2:
         raise InputError("training needs labelled texts of at least two text lanes")
-    featurizer = Featurizer()
+    featurizer = Featurizer(head_chars=cfg.head_chars, tail_chars=cfg.tail_chars)
     feats = [featurizer.split(r.text) for r in data]
     vocab = _vocabulary([lex | struct for lex, struct in feats], cfg)
     x = _matrix(feats, vocab, cfg.struct_scale)

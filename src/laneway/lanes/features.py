@@ -135,6 +135,8 @@ _REVIEW_WORDS = frozenset(
         "suggestion",
     )
 )
+#: Exit-status phrases, looked for in the lower-cased text (a substring scan, no regex).
+_EXIT_PHRASES = ("exit code", "exit status", "exited with", "returned non-zero")
 #: Words looked at for the GUI / review counts (the task is stated early).
 _HEAD_WORDS = 300
 
@@ -184,8 +186,13 @@ class Featurizer:
             ),
             ("#traceback", ("Traceback (most recent call last)",), re.compile(r"Traceback")),
             ("#traceback", ('File "',), re.compile(r'File "[^"\n]+", line \d')),
-            ("#traceback", ("at ",), re.compile(r"\n[ \t]+at [\w.$<>]+\(")),
-            ("#traceback", ("at ",), re.compile(r"\n[ \t]+at [^\n]*:\d+:\d+\)?\n")),
+            # "at " after a line's indentation: a Java or JS stack frame (one pattern, and a
+            # guard that prose "look at the" does not pass)
+            (
+                "#traceback",
+                ("\n at ", "  at ", "\tat "),
+                re.compile(r"\n[ \t]+at (?:[\w.$<>]+\(|[^\n]*:\d+:\d+\)?\n)"),
+            ),
             ("#traceback", ("panicked at", "goroutine ", "Exception in thread"), re.compile(r"")),
             (
                 "#error_line",
@@ -201,7 +208,8 @@ class Featurizer:
             ("#pipe", ("|",), re.compile(r"\|[ \t]*(grep|xargs|sort|awk|sed|head|tail|wc)\b")),
             ("#flag", (" -",), re.compile(r" --?[a-zA-Z]")),
             ("#abs_path", ("/",), re.compile(r"/[\w.@-]+/[\w.@-]")),
-            ("#home_path", ("~/", "$HOME"), re.compile(r"~/[\w.-]|\$HOME\b")),
+            ("#home_path", ("~/",), re.compile(r"~/[\w.-]")),
+            ("#home_path", ("$HOME",), re.compile(r"\$HOME\b")),
             ("#win_path", (":\\",), re.compile(r":\\\w")),
             (
                 "#src_file",
@@ -222,11 +230,6 @@ class Featurizer:
             ("#url", ("http://", "https://", "www."), re.compile(r"")),
             ("#py_def", ("def ", "class "), re.compile(r"\n[ \t]*(def|class) \w+[(:]")),
             ("#doctest", (">>> ",), re.compile(r"\n[ \t]*>>> ")),
-            (
-                "#exit_code",
-                ("exit", "non-zero"),
-                re.compile(r"exit (code|status)|exited with|returned non-zero", re.I),
-            ),
             ("#version", (".",), re.compile(r"\.\d+\.\d")),
         )
         head_checks: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -302,6 +305,8 @@ class Featurizer:
         feats: set[str] = set()
         if "sudo" in words:
             feats.add("#sudo")
+        if any(phrase in lower for phrase in _EXIT_PHRASES):
+            feats.add("#exit_code")
         lined = "\n" + text
         for name, needles, pattern in self._checks:
             if name in feats:

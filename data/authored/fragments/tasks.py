@@ -1,0 +1,470 @@
+"""Fourth round: the kinds of text the leave-one-source-out errors and the unseen sources show.
+
+- terminal: long agent task files (build, debug, deploy, recover, secure, migrate a system in a
+  container: a title, a scenario, requirements with paths, the file to write, how it is tested);
+  terse file chores that say "folder", "Desktop" or "Downloads" but are plainly shell work; media
+  jobs in a shell (ffmpeg, ImageMagick, sox) and media-analysis task files whose deliverable is a
+  file, not a click;
+- computer_use: chores that need a GUI application (spreadsheet cells, slides, browser settings,
+  an image editor, a mail client, a web shop or form, a phone app), some with paths and file
+  names, so that a path alone does not mean "terminal";
+- code_review: the way people ask for a review ("can you look over this PR", "LGTM?" + a diff);
+- routine: programming puzzles with input/output sections, short questions, small functions.
+"""
+
+from __future__ import annotations
+
+import random
+
+from fragments.common import cap
+
+# -- terminal: agent task files ------------------------------------------------------------------
+ROOTS = ["/app", "/workspace", "/srv", "/opt/project", "/home/user/repo", "/root/task", "/data", "/code"]
+OUTS = ["answer.txt", "result.json", "output.csv", "report.md", "solution.txt", "summary.json", "fixed.log",
+        "metrics.json", "out/results.tsv"]
+SCENARIOS = [
+    ("Build {thing} from source",
+     "The source tarball of {thing} is unpacked in {root}/src. It does not build with the compiler in this image: "
+     "the configure step stops on a missing header and the link step on an undefined symbol."),
+    ("Fix the broken {svc} service",
+     "{svc} is installed in this container but `systemctl status {svc}` (or its init script) reports it failed. "
+     "Someone edited its configuration under /etc/{svc}/ last week and nobody knows what changed."),
+    ("Recover lost commits",
+     "The git repository in {root} had a force-push accident. The branch `main` no longer contains the last "
+     "three commits, but the objects may still be in the reflog or as dangling objects."),
+    ("Deploy {svc} behind a reverse proxy",
+     "A small web application lives in {root}. It must be served by gunicorn on 127.0.0.1:{port} with nginx in "
+     "front of it on port 80, both started by a script so they survive a container restart."),
+    ("Free up the disk",
+     "The root filesystem of this machine is 100% full and {svc} cannot write its pid file. Find what is "
+     "eating the space (old journals, core dumps, a runaway log, docker layers) and free it safely."),
+    ("Repair the database",
+     "The SQLite database at {root}/db/app.sqlite reports `database disk image is malformed`. Recover as many "
+     "rows of the `orders` table as possible into a new database file."),
+    ("Make the test suite pass",
+     "The project in {root} uses {lang}. `{check}` fails after the dependency upgrade in the last commit. Find "
+     "out which tests fail and why, and fix the code or the pinned versions (not the tests)."),
+    ("Set up a build pipeline",
+     "Write a Makefile (or a shell script) in {root} that builds the project, runs the unit tests and produces "
+     "a release archive `dist/{name}-1.0.tar.gz` with a SHA-256 checksum next to it."),
+    ("Crack the archive password",
+     "{root}/secret.7z is protected by a password that is a single English word from "
+     "/usr/share/dict/words. Find the password and extract the file inside."),
+    ("Remove leaked credentials",
+     "The repository in {root} contains an AWS access key and a database password committed in several "
+     "files and in the history. Replace them with placeholders everywhere, including old commits."),
+    ("Train a small model",
+     "The data in {root}/data/train.csv has a text column and a label column. Train a classifier with "
+     "whatever library is installed (no GPU, no internet) that reaches at least 0.85 accuracy on "
+     "{root}/data/test.csv, and save it to {root}/model.bin."),
+    ("Serve a model over HTTP",
+     "A pretrained sentiment model is cached in {root}/models. Start an HTTP API on port {port} with an "
+     "endpoint POST /predict that takes {{\"text\": ...}} and returns the label and score. Keep it running in "
+     "the background."),
+    ("Boot a VM image",
+     "{root}/images/alpine.iso is an Alpine Linux installer. Start it in qemu headless, with the serial "
+     "console reachable over telnet on port 6665, and leave the VM running."),
+    ("Cross-compile for ARM",
+     "Cross-compile the C program in {root} for aarch64 and verify the binary runs under qemu-user; the "
+     "toolchain packages are already downloaded in /var/cache/apt/archives."),
+    ("Migrate the cron jobs",
+     "The crontab of user `deploy` runs four scripts in {root}/bin. Convert them to systemd timers with the "
+     "same schedules, disable the crontab entries and make sure the timers are enabled."),
+    ("Investigate the memory leak",
+     "The {svc} process grows by ~50 MB an hour until the OOM killer ends it. Reproduce it with the load "
+     "script in {root}/load.sh, find the leaking component with the tools available, and patch it."),
+    ("Parse the server logs",
+     "{root}/logs contains a month of gzipped nginx access logs. Compute, per day, the number of requests, the "
+     "number of distinct client IPs and the 95th percentile of the response time."),
+    ("Rotate the TLS certificate",
+     "The certificate used by {svc} expires tomorrow. Generate a new self-signed certificate and key with "
+     "openssl (RSA 2048, CN=internal.example), install it where the config expects it, and reload {svc}."),
+    ("Fix the Python environment",
+     "`pip` is broken in this image: every command ends with `ModuleNotFoundError: No module named "
+     "'pip._internal'`. Repair it without reinstalling the OS, then install the packages in "
+     "{root}/requirements.txt."),
+    ("Bisect the regression",
+     "Somewhere between tag v2.3.0 and HEAD in {root}, `{check}` started failing. Use git bisect to find "
+     "the first bad commit and write its hash to {root}/{out}."),
+    ("Restore from backup",
+     "Last night's backup of {svc} is in /backups as a tar.zst archive plus a SQL dump. Restore both into the "
+     "running container and confirm the service answers with the data from the backup."),
+    ("Configure the firewall",
+     "Only ports 22 and {port} should accept connections on this host. Write the iptables (or nftables) "
+     "rules, make them persistent across reboots, and keep the current SSH session alive."),
+    ("Speed up the slow query",
+     "The report query in {root}/report.sql takes four minutes on the PostgreSQL database in this container. "
+     "Find out why with EXPLAIN ANALYZE and make it run in under five seconds without changing its result."),
+    ("Package the tool",
+     "Turn the scripts in {root}/tool into an installable Python package with a console entry point `{name}`, "
+     "build a wheel, install it into a fresh virtualenv and check `{name} --version` prints 1.0."),
+]
+REQUIREMENTS = [
+    "Do not modify anything under {root}/tests.",
+    "Write the final answer to `{root}/{out}`.",
+    "The result must be reproducible: running your script twice gives the same {out}.",
+    "You have no internet access; everything you need is already in the image.",
+    "Keep the original files; write new ones next to them.",
+    "Log every command you ran to `{root}/commands.log`.",
+    "The service must still be running when you finish.",
+    "Use only the tools installed in the container (bash, coreutils, python3, git, curl, jq).",
+    "Exit code 0 means success; the checker also reads {root}/{out}.",
+    "Do not run anything as root that does not need it.",
+    "Finish within 30 minutes of wall-clock time.",
+    "Leave a short note in {root}/NOTES.md explaining the root cause.",
+]
+TESTING = [
+    "## Testing\n\nThe grader runs `{check}` and then compares `{root}/{out}` against the expected values.",
+    "Tests: a hidden pytest suite checks the files you produced and the state of the running services.",
+    "Verification: `bash {root}/verify.sh` must print OK.",
+    "The checker will restart the container once and expect everything to come back on its own.",
+    "How we test it: we call `curl -s localhost:{port}/health` and expect `{{\"status\": \"ok\"}}`.",
+    "Your solution is graded on correctness only; style does not matter.",
+]
+HEADINGS = ["# {title}\n\n", "## Task: {title}\n\n", "Task: {title}\n\n", "{title}\n\n", "",
+            "# Task\n\n", "Instruction:\n", "### {title}\n\n"]
+THINGS = ["zlib 1.3", "an old version of GNU make", "the `pmars` simulator", "sqlite3 with the FTS5 extension",
+          "a Rust CLI tool", "the bundled Lua interpreter", "libpng", "redis from its git checkout",
+          "the Fortran solver in ./solver", "a patched OpenSSH"]
+SVCS = ["postgresql", "nginx", "redis", "the api", "gitea", "grafana", "the worker", "mosquitto",
+        "prometheus", "the mail relay", "the ingest daemon", "jupyter"]
+LANGS = ["Python", "Go", "Node.js", "Rust", "Java", "C++"]
+CHECKS = ["make test", "pytest -x", "go test ./...", "npm test", "cargo test", "mvn -q verify", "ctest",
+          "./run_tests.sh", "tox -e py312"]
+NAMES = ["logtool", "fastcsv", "imgsort", "notes", "tally", "packer", "sitegen"]
+
+
+def agent_spec(rng: random.Random) -> str:
+    title, scenario = rng.choice(SCENARIOS)
+    fill = {
+        "thing": rng.choice(THINGS), "svc": rng.choice(SVCS), "root": rng.choice(ROOTS),
+        "port": rng.choice([5000, 8000, 8080, 8443, 9090, 3000]), "lang": rng.choice(LANGS),
+        "check": rng.choice(CHECKS), "name": rng.choice(NAMES), "out": rng.choice(OUTS),
+    }
+    title = title.format(**fill)
+    parts = [rng.choice(HEADINGS).format(title=title) + scenario.format(**fill)]
+    reqs = rng.sample(REQUIREMENTS, rng.randint(0, 4))
+    if reqs:
+        head = rng.choice(["\n\nRequirements:\n", "\n\n## Requirements\n\n", "\n\nConstraints:\n", "\n\nNotes:\n", "\n\n"])
+        bullet = rng.choice(["- ", "* ", "1. ", ""])
+        parts.append(head + "\n".join(bullet + r.format(**fill) for r in reqs))
+    if rng.random() < 0.6:
+        parts.append("\n\n" + rng.choice(TESTING).format(**fill))
+    if rng.random() < 0.3:
+        parts.insert(0, rng.choice(["You are working in a Linux container. ", "You are a sysadmin. ",
+                                    "You have a shell in a Docker container. ", "Environment: Ubuntu 22.04, bash. "]))
+    return "".join(parts)
+
+
+# -- terminal: terse file chores that sound like a desktop ---------------------------------------
+FOLDERS = ["the current folder", "this folder", "the Downloads folder", "~/Desktop", "the Desktop folder",
+           "my home folder", "the folder 'photos'", "the folder given as $1", "/Users/sam/Desktop",
+           "the backups folder", "every subfolder", "the project folder", "~/Documents/reports"]
+KINDS = [".log files", "pdf files", ".tmp files", "jpg images", "mp3 files", "empty files", "hidden files",
+         "files bigger than 100M", "csv files", "zero-byte files", "*.bak files", "files ending in ~",
+         ".DS_Store files", "png and gif files"]
+CHORES = [
+    "find all {kind} in {folder} older than {days} days and gzip them",
+    "delete all {kind} in {folder}",
+    "count the {kind} in {folder}",
+    "move the {kind} from {folder} into a folder named archive",
+    "list the {kind} in {folder} sorted by size",
+    "print the total size of the {kind} in {folder}",
+    "rename all {kind} in {folder} to lowercase",
+    "copy the {kind} in {folder} to /mnt/usb keeping timestamps",
+    "tar up {folder} excluding {kind}",
+    "show the 10 most recently modified {kind} in {folder}",
+    "find duplicate {kind} in {folder} by checksum",
+    "make all {kind} in {folder} read-only",
+    "find {kind} in {folder} modified in the last {days} days",
+    "zip each subfolder of {folder} into its own archive",
+    "remove the execute bit from every file in {folder}",
+    "print the names of {kind} in {folder} that contain the word error",
+    "list every folder under {folder} with more than {days} files",
+    "change the owner of everything in {folder} to www-data",
+    "watch {folder} and print a line whenever a new file appears",
+    "sync {folder} to the server backup01 over ssh",
+]
+CHORE_FORMS = ["{t}", "{T}", "{T}.", "how do I {t}", "{T} from the terminal", "one-liner to {t}?", "{t} (linux)",
+               "{T} in bash", "need a command to {t}", "{T} with find", "shell: {t}", "{T}, recursively",
+               "{T} using a for loop in bash", "{T} — on a mac"]
+
+
+def file_chore(rng: random.Random) -> str:
+    task = rng.choice(CHORES).format(kind=rng.choice(KINDS), folder=rng.choice(FOLDERS),
+                                     days=rng.choice([2, 7, 14, 30, 90]))
+    form = rng.choice(CHORE_FORMS)
+    text = form.replace("{T}", cap(task)).replace("{t}", task)
+    return text.lower() if rng.random() < 0.2 else text
+
+
+# -- terminal: media in a shell -----------------------------------------------------------------
+MEDIA_JOBS = [
+    "convert every .mov in {dir} to H.264 mp4 at 720p and keep the audio",
+    "extract the audio track of {vid} as 16 kHz mono wav",
+    "cut {vid} from 00:01:30 to 00:02:10 without re-encoding",
+    "make a 10-second gif from the middle of {vid} at 12 fps",
+    "resize all png images in {dir} to 1024 pixels wide with imagemagick",
+    "batch convert the heic photos in {dir} to jpg and strip the EXIF data",
+    "normalize the loudness of all mp3 files in {dir} to -16 LUFS",
+    "concatenate the clips listed in clips.txt into one video with ffmpeg",
+    "burn the subtitles from subs.srt into {vid}",
+    "generate a contact sheet of thumbnails every 30 seconds from {vid}",
+    "trim the silence at the start and end of every wav in {dir} with sox",
+    "split {aud} into 5-minute chunks",
+    "add a watermark logo.png in the bottom right corner of every image in {dir}",
+    "detect the scene changes in {vid} and write their timestamps to scenes.txt",
+    "print the duration, codec and resolution of every video in {dir} as csv",
+    "convert the flac files in {dir} to 320k mp3 keeping the tags",
+    "make a slideshow video from the jpgs in {dir}, 3 seconds per image",
+    "extract one frame per second from {vid} into frames/",
+    "downmix the 5.1 audio of {vid} to stereo",
+    "find which videos in {dir} have no audio stream",
+]
+MEDIA_FORMS = ["{T}", "{T}.", "ffmpeg: {t}", "How do I {t}?", "Write a script to {t}.", "{T} from the command line",
+               "Using the CLI, {t}.", "{T} — bash loop is fine", "Give me the command to {t}."]
+
+
+def media_job(rng: random.Random) -> str:
+    task = rng.choice(MEDIA_JOBS).format(dir=rng.choice(["./videos", "~/Desktop/clips", "the raw folder", "/data/media", "this folder", "./in"]),
+                                         vid=rng.choice(["input.mp4", "talk.mkv", "lecture.mp4", "clip.mov", "./assets/demo.webm"]),
+                                         aud=rng.choice(["podcast.mp3", "interview.wav", "meeting.m4a"]))
+    form = rng.choice(MEDIA_FORMS)
+    return form.replace("{T}", cap(task)).replace("{t}", task)
+
+
+MEDIA_SPECS = [
+    ("Find where each slide appears",
+     "You are given a recorded talk at `{vid}` and the slide deck as `./assets/slides.pdf`. For every slide, "
+     "find the first timestamp at which it is on screen and write `{out}` as a list of objects with `slide` "
+     "and `start_seconds`."),
+    ("Audit the captions",
+     "The file `{vid}` has burned-in captions and a narration track. Some captions do not match what is "
+     "said. Transcribe the audio, compare it with the captions, and list every mismatch in `{out}` with its "
+     "timestamp, the caption text and what was actually said."),
+    ("Sort clips by sync quality",
+     "A folder of clips is at `./clips/`. Measure the audio/video offset of each clip and move the clips "
+     "whose offset exceeds 80 ms into `./rejected/`; write the measured offsets to `{out}`."),
+    ("Extract tables from scanned PDFs",
+     "Five scanned lab reports are in `./reports/` as PDFs. OCR them, pull every measured value with its unit "
+     "and reference range, and write one normalised table to `{out}`."),
+    ("Count the speakers",
+     "The meeting recording `./audio/meeting.wav` has several speakers. Work out how many distinct people "
+     "speak and the total speaking time of each, and save the result as `{out}`."),
+    ("Find the moment of the decision",
+     "From the board meeting recording `{vid}`, find the moment the motion is approved. Report the timestamp "
+     "and quote the sentence in `{out}`."),
+    ("Rebuild an edit from a tutorial",
+     "A screencast at `{vid}` shows an editor cutting a promo. Reproduce the same cuts on the source "
+     "footage in `./footage/` with ffmpeg and render `final.mp4` at 1080x1920."),
+]
+
+
+def media_spec(rng: random.Random) -> str:
+    title, body = rng.choice(MEDIA_SPECS)
+    fill = {"vid": rng.choice(["./lecture.mp4", "./assets/talk.mp4", "./input/meeting.mkv", "./video.mp4"]),
+            "out": rng.choice(["answer.json", "results.csv", "output/report.json", "findings.md"])}
+    text = rng.choice(["# Task: {t}\n\n## Objective\n\n", "# {t}\n\n", "Task: {t}\n\n", ""]).format(t=title)
+    text += body.format(**fill)
+    if rng.random() < 0.6:
+        text += rng.choice([
+            "\n\n## Deliverable\n\nOne file, `{out}`. Tools available: ffmpeg, ffprobe, python3, tesseract, whisper.cpp.",
+            "\n\nYou may use any command-line tool in the container. Timestamps within 2 seconds are accepted.",
+            "\n\nNotes:\n- Work in the current directory.\n- Do not modify the inputs.",
+        ]).format(**fill)
+    return text
+
+
+# -- computer_use: clearly a GUI ----------------------------------------------------------------
+GUI_JOBS = [
+    "in the open spreadsheet, put the total of column D in cell D21 and make it bold",
+    "in {sheet}, merge cells A1:E1 and center the title",
+    "add a conditional format so that values below zero in column C turn red",
+    "insert a pivot table of sales by region on a new sheet",
+    "on slide {n} of the presentation, replace the picture with the one on the Desktop",
+    "change the theme of the whole deck to the dark one and add slide numbers",
+    "in Chrome, turn off the pop-up blocker for this site",
+    "set the browser's default search engine to DuckDuckGo",
+    "clear the browsing history of the last hour in Firefox",
+    "pin the currently open tab and bookmark it in the toolbar",
+    "in the image editor, crop the photo to a square and export it as png",
+    "add a drop shadow to the text layer in GIMP",
+    "in Thunderbird, create a filter that moves mails from the bank into the Finance folder",
+    "reply to the latest email from Sarah and attach the invoice from the Desktop",
+    "on the shopping site, add the cheapest wireless mouse with at least 4 stars to the cart",
+    "fill in the contact form on the open page with my name and phone number and submit it",
+    "in the calendar app, move tomorrow's standup to 10:30",
+    "open the Settings app and switch the display to night light after 9 pm",
+    "in the file manager, show hidden files and sort the view by date modified",
+    "in VS Code, change the color theme to Solarized Light from the command palette",
+    "in the GitLab web UI, create a new issue in the 'infra' project and assign it to me",
+    "on the forum, find the most upvoted post this week in the photography section and open it",
+    "in the Markor app, create a note called shopping with three items",
+    "in the Contacts app on the phone, add a new contact named Alex Kim",
+    "turn on Do Not Disturb from the quick settings panel",
+    "in the Writer document, replace every occurrence of 'colour' with 'color' using Find & Replace",
+    "in LibreOffice Calc, fill the blank cells in column B with the value above them",
+    "on the airline website, check in for my flight and download the boarding pass",
+    "in the opened docx, add a table of contents after the title page",
+    "drag the three pdfs on the Desktop into the 'Taxes 2024' folder",
+    "set the wallpaper to the beach photo in my Pictures folder",
+    "in VLC, make subtitles bigger and turn on the subtitle track",
+    "sort the sheet named {sheet} by the 'Amount' column, largest first",
+    "in the browser, allow this site to use the microphone",
+]
+GUI_FORMS = ["{T}", "{T}.", "Please {t}.", "Can you {t}?", "I'd like you to {t}.", "{T} for me",
+             "Could you {t}? I have it open already.", "Help me {t}.", "{T} — thanks", "Go ahead and {t}.",
+             "The user asks: {t}.", "Task: {t}."]
+
+
+def gui_job(rng: random.Random) -> str:
+    task = rng.choice(GUI_JOBS).format(sheet=rng.choice(["Sheet2", "'Q3'", "Budget", "the sheet 'Data'"]),
+                                       n=rng.randint(2, 12))
+    form = rng.choice(GUI_FORMS)
+    return form.replace("{T}", cap(task)).replace("{t}", task)
+
+
+DOC_CHORES = [
+    "open {doc} and make every second row of the table light grey",
+    "the file {doc} on my desktop has a chart; change its title to 'Revenue 2024' and save",
+    "put the numbers from {doc} into the template I have open and save it as a new file",
+    "in {doc}, the headings use three different fonts; make them all the same as Heading 1",
+    "export {doc} as a PDF with the comments shown in the margin",
+    "insert the logo at the top right of every page of {doc}",
+    "add a column to {doc} that shows each person's age from their birth date",
+    "the presentation {doc} needs speaker notes on slides 2 to 4; type the text from notes.txt into them",
+    "in {doc}, track changes is on; accept all the changes from Maria and reject the rest",
+]
+DOCS = ["/home/user/Documents/report.docx", "~/Desktop/budget.xlsx", "sales.ods", "/home/user/talk.pptx",
+        "the spreadsheet quarterly.xlsx", "thesis.odt", "C:\\Users\\me\\Documents\\plan.docx"]
+
+
+def doc_chore(rng: random.Random) -> str:
+    task = rng.choice(DOC_CHORES).format(doc=rng.choice(DOCS))
+    return rng.choice(["{T}.", "Could you {t}?", "I need to {t}.", "{T}", "Please {t}, thanks."]).replace(
+        "{T}", cap(task)).replace("{t}", task)
+
+
+# -- code_review: how people ask -------------------------------------------------------------
+REVIEW_ASKS = [
+    "can you look over this PR before I merge?", "LGTM?", "thoughts on this change?", "review pls",
+    "anything wrong with this diff?", "is this safe to ship?", "second pair of eyes on this one?",
+    "would you approve this?", "Please review. Focus on error handling.", "any nits?",
+    "Does this look right to you?", "Quick sanity check on my patch:", "PTAL", "r?",
+    "Can you do a code review of the following change?", "Be picky, it's going to prod:",
+]
+HUNKS = [
+    ("src/cache.py", " def get(self, key):\n-    return self._data[key]\n+    return self._data.get(key)\n"),
+    ("api/handlers.go", " func (h *Handler) Delete(w http.ResponseWriter, r *http.Request) {\n-\tid := r.URL.Query().Get(\"id\")\n+\tid, err := strconv.Atoi(r.URL.Query().Get(\"id\"))\n+\tif err != nil {\n+\t\thttp.Error(w, \"bad id\", 400)\n+\t\treturn\n+\t}\n"),
+    ("web/src/List.tsx", "-  const items = props.items.map(i => <Row item={i} />)\n+  const items = props.items.map(i => <Row key={i.id} item={i} />)\n"),
+    ("lib/retry.rb", " def with_retry(n = 3)\n-  yield\n+  attempts = 0\n+  begin\n+    yield\n+  rescue Timeout::Error\n+    attempts += 1\n+    retry if attempts < n\n+    raise\n+  end\n"),
+    ("db/migrate/0042_add_index.sql", "+CREATE INDEX CONCURRENTLY idx_orders_user ON orders(user_id);\n-DROP INDEX idx_orders_created;\n"),
+    ("src/main/java/Auth.java", "-    if (token == expected) {\n+    if (MessageDigest.isEqual(token.getBytes(), expected.getBytes())) {\n"),
+    ("utils/date.js", "-export const today = () => new Date().toISOString().slice(0, 10)\n+export const today = (tz = 'UTC') =>\n+  new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date())\n"),
+]
+
+
+def review_request(rng: random.Random) -> str:
+    ask = rng.choice(REVIEW_ASKS)
+    path, body = rng.choice(HUNKS)
+    start = rng.randint(3, 200)
+    diff = f"--- a/{path}\n+++ b/{path}\n@@ -{start},4 +{start},6 @@\n{body}"
+    if rng.random() < 0.3:
+        diff = f"@@ -{start},4 +{start},6 @@\n{body}"
+    lead = rng.choice(["", "", "Hey, ", "hi! ", "Small one: ", ""])
+    fence = rng.random() < 0.6
+    block = f"```diff\n{diff}```" if fence else diff
+    if rng.random() < 0.5:
+        return f"{lead}{ask}\n\n{block}"
+    return f"{block}\n\n{lead}{ask}"
+
+
+# -- routine: puzzles, questions, small functions ---------------------------------------------
+PUZZLES = [
+    ("Given an array of n integers, find the length of the longest strictly increasing contiguous subarray.",
+     "The first line contains n (1 <= n <= 10^5). The second line contains n integers.",
+     "Print one integer.", "5\n1 7 2 11 15", "3"),
+    ("You are given a string s. Count the number of substrings that are palindromes.",
+     "A single line with s (1 <= |s| <= 1000), lowercase letters.", "Print the count.", "aaa", "6"),
+    ("There are n stones in a row; a frog jumps 1 or 2 stones, paying |h_i - h_j|. Find the minimum total cost "
+     "to reach the last stone.", "n, then n heights.", "The minimum cost.", "4\n10 30 40 20", "30"),
+    ("Given t test cases, each with two integers a and b, print the number of moves to make a divisible by b, "
+     "where one move increases a by 1.", "First line t; then t lines with a and b.", "t lines.", "2\n10 4\n13 9",
+     "2\n5"),
+    ("Determine whether a grid of '.' and '#' has a path from the top-left to the bottom-right cell moving "
+     "only right or down.", "n and m, then n lines of m characters.", "YES or NO.", "2 2\n..\n#.", "YES"),
+]
+
+
+def puzzle(rng: random.Random) -> str:
+    stmt, inp, out, ex_in, ex_out = rng.choice(PUZZLES)
+    style = rng.random()
+    if style < 0.5:
+        return (f"{stmt}\n\nInput\n{inp}\n\nOutput\n{out}\n\nExample\nInput:\n{ex_in}\nOutput:\n{ex_out}")
+    if style < 0.8:
+        return (f"Solve in {rng.choice(['Python', 'C++', 'Java', 'Go'])}: {stmt} "
+                f"Input format: {inp} Output format: {out}")
+    return f"### Problem\n{stmt}\n\n**Input:** {inp}\n**Output:** {out}\n\nSample input\n```\n{ex_in}\n```\nSample output\n```\n{ex_out}\n```"
+
+
+QUESTIONS = [
+    "what's the difference between a list and a tuple in python", "explain big-O of binary search",
+    "what does `git rebase` do compared to merge", "how do closures work in javascript",
+    "when should I use a set instead of a list", "what is a race condition, with a tiny example",
+    "convert this for loop to a list comprehension: for x in xs: if x > 0: out.append(x*2)",
+    "what does the `yield` keyword do", "regex to match a US zip code", "how do I reverse a string in Go",
+    "what's the SQL to get the second highest salary", "explain what a REST API is in two sentences",
+    "write a haiku about recursion", "what's a good name for a function that normalises phone numbers",
+    "how do I read a json file in node", "difference between == and === in JS", "what is memoization",
+    "give me a Python function that flattens a nested list", "write a function that checks if a number is prime",
+    "implement fizzbuzz in rust", "write a function to merge two sorted lists", "what is a mutex",
+    "summarise the pros and cons of microservices", "translate this function from Java to Kotlin: int sq(int x) { return x*x; }",
+]
+
+
+def question(rng: random.Random) -> str:
+    q = rng.choice(QUESTIONS)
+    form = rng.choice(["{q}", "{Q}?", "{Q}.", "Quick question: {q}?", "{q}??", "Can you tell me {q}?", "{Q}"])
+    return form.replace("{Q}", cap(q)).replace("{q}", q)
+
+
+GENERATORS = {
+    "terminal": [(agent_spec, 5), (file_chore, 4), (media_job, 2), (media_spec, 1)],
+    "computer_use": [(gui_job, 3), (doc_chore, 1)],
+    "code_review": [(review_request, 1)],
+    "routine": [(puzzle, 1), (question, 2)],
+}
+
+
+def generate(lane: str, rng: random.Random) -> str:
+    makers = GENERATORS[lane]
+    fn = rng.choices([m for m, _ in makers], weights=[w for _, w in makers])[0]
+    return fn(rng)
+
+
+# -- deep_coding: library bug reports and feature requests, other trackers' shapes -----------
+LIBS = [("sympy", "simplify(sqrt(x**2))", "x", "Abs(x)"), ("pandas", "df.groupby('k').sum(numeric_only=True)", "an empty frame", "the sums per key"),
+        ("numpy", "np.percentile(a, 50, method='nearest')", "a float64", "an int"), ("requests", "requests.get(url, timeout=(3, None))", "a hang", "a ReadTimeout"),
+        ("attrs", "evolve(inst, x=1)", "TypeError", "a new instance"), ("click", "CliRunner().invoke(cli, ['--help'])", "exit code 2", "exit code 0"),
+        ("sqlalchemy", "session.merge(obj, load=False)", "a duplicate row", "one row"), ("matplotlib", "ax.set_xscale('log'); ax.bar(x, y)", "missing bars", "bars on a log axis"),
+        ("pydantic", "Model.model_validate({'a': None})", "a ValidationError", "a model with a=None"), ("xarray", "ds.resample(time='1D').mean()", "a KeyError", "daily means"),
+        ("httpx", "client.stream('GET', url)", "a closed stream", "the body"), ("fastapi", "Depends(get_db) in a background task", "a closed session", "an open session"),
+        ("astropy", "Table.read('x.ecsv').write('y.fits')", "lost units", "units kept"), ("sphinx", "autodoc on a dataclass with slots", "a duplicate attribute", "one entry")]
+ISSUE_SHAPES = [
+    "### Bug description\n\nCalling `{call}` in {lib} gives {got}.\n\n### Code for reproduction\n\n```python\nimport {lib}\n{call}\n```\n\n### Actual outcome\n\n{got}\n\n### Expected outcome\n\n{want}\n\n### Version\n\n{lib} {ver}",
+    "{Lib}: `{call}` returns {got} instead of {want}\n\nSince upgrading to {ver}, `{call}` returns {got}. In the previous release it gave {want}. Looks like the change in the internals last month broke it; happy to send a PR if someone points me to the right module.",
+    "**Describe the bug**\n`{call}` gives {got}.\n\n**To Reproduce**\n```\n>>> {call}\n{got}\n```\n\n**Expected behavior**\n{want}\n\n**Environment**\n- {lib} {ver}\n- Python 3.11",
+    "Feature request: make `{call}` support keyword arguments consistently\n\nRight now {lib} raises {got} when the keyword is passed positionally. It would be nice if it behaved like the rest of the API and returned {want}. This needs a change in the signature and the docs.",
+    "Regression in {ver}: {got} from `{call}`\n\nMinimal example below. I bisected it to the refactor of the dispatch code.\n\n```py\n{call}  # -> {got}, expected {want}\n```",
+    "`{call}` silently produces {got}\n\nI'd expect {want}. Digging in, the helper that normalises the arguments drops the option before it reaches the backend. A fix probably needs a test for this case as well.",
+]
+
+
+def lib_issue(rng: random.Random) -> str:
+    lib, call, got, want = rng.choice(LIBS)
+    ver = rng.choice(["1.12.0", "2.1.3", "0.24.1", "3.0.0rc1", "4.2", "1.5.2"])
+    shape = rng.choice(ISSUE_SHAPES)
+    return shape.format(lib=lib, Lib=lib, call=call, got=got, want=want, ver=ver)
+
+
+GENERATORS["deep_coding"] = [(lib_issue, 1)]
