@@ -43,8 +43,7 @@ def plan_files(
     if workers.worth_it(files, jobs):
         workers.simulate(sim, files, jobs=jobs, progress=progress)
     else:
-        for item in readers.read_all(engine, files, progress):
-            sim.add(item)
+        sim.feed(readers.read_all(engine, files, progress))
     share = sim.finish()
     report = result.build(sim, tier=tier, files=len(files), random_share=share)
     if report["inputs"]["records"] == 0:

@@ -90,8 +90,7 @@ def work(engine: Engine, assumptions: Assumptions, tasks: Any, results: Any) -> 
         sim = Simulator(engine, assumptions)
         span = chunk.span
         try:
-            for item in readers.read(engine, chunk.file, no_progress, span):
-                sim.add(item)
+            sim.feed(readers.read(engine, chunk.file, no_progress, span))
         except InputError as exc:
             results.put(Done(chunk.index, None, 0, _size(chunk), error=str(exc)))
         except Exception:  # forwarded to the parent, which raises it  # noqa: BLE001
