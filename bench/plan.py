@@ -6,8 +6,10 @@ full ``laneway plan`` pipeline (read -> profile -> classify -> policy -> simulat
 a fresh subprocess per size and reports records/s, the subprocess's peak RSS and the largest peak
 RSS of its worker processes (inputs over 32 MiB are read by one worker per CPU; ``--jobs 1`` reads
 in-process), the CPU time spent per record (parent and workers, user + system: the work, which the
-load of the machine does not change much) and the load average before each run (these machines are
-shared: compare wall-clock rates of runs made under the same load).
+load of the machine does not change much), the CPUs the run got (CPU time / wall time: about 2 with
+two workers on two idle cores, less when other processes compete for them) and the load average
+before each run (these machines are shared: compare wall-clock rates of runs made under the same
+load).
 
     .venv/bin/python bench/plan.py                 # 50,000 and 200,000 records
     .venv/bin/python bench/plan.py --sizes 200000 --calls-per-task 1   # every task text unique
@@ -116,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}; calls per task: {args.calls_per_task}; jobs: {args.jobs}; "
           f"CPUs: {os.cpu_count()}")  # fmt: skip
-    print(f"{'records':>9} {'file MB':>8} {'avg KB':>7} {'seconds':>8} {'records/s':>10} {'CPU us/rec':>11} "
+    print(f"{'records':>9} {'file MB':>8} {'avg KB':>7} {'seconds':>8} {'records/s':>10} {'CPU us/rec':>11} {'CPUs used':>10} "
           f"{'peak RSS MB':>12} {'worker RSS MB':>14} {'load 1m':>8}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="laneway-bench-plan-") as tmp:
         for n in args.sizes:
@@ -127,7 +129,7 @@ def main() -> None:
             rate = result["records"] / result["seconds"]
             per_record = result["cpu_seconds"] / result["records"] * 1e6
             print(f"{int(result['records']):>9} {size / 1e6:>8.1f} {size / n / 1024:>7.2f} "
-                  f"{result['seconds']:>8.2f} {rate:>10,.0f} {per_record:>11.1f} {result['maxrss_kb'] / 1024:>12.1f} "
+                  f"{result['seconds']:>8.2f} {rate:>10,.0f} {per_record:>11.1f} {result['cpu_seconds'] / result['seconds']:>10.2f} {result['maxrss_kb'] / 1024:>12.1f} "
                   f"{result['workers_maxrss_kb'] / 1024:>14.1f} {load:>8.2f}")  # fmt: skip
             path.unlink()
 
