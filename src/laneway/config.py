@@ -18,6 +18,7 @@ from laneway.errors import ConfigError
 from laneway.keys.settings import AuthSettings, KeyStoreSettings
 from laneway.lanes.lane import Lane
 from laneway.limits.settings import LimitsSettings
+from laneway.sessions.settings import SessionSettings
 
 
 class PolicySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -124,20 +125,6 @@ class RetrySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
             raise ValueError("cooldown_failures must be >= 1")
         if self.backoff_base_s < 0 or self.backoff_max_s < 0 or self.max_retry_after_s < 0:
             raise ValueError("backoff and retry-after limits must be >= 0")
-
-
-class SessionSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    #: A session's pin and escalation are forgotten after this long without a request.
-    ttl_s: float = 3600.0
-    max_sessions: int = 100_000
-    #: Escalate a session when its model fails upstream after retries.
-    escalate_on_upstream_failure: bool = True
-    #: Escalate (and retry once) when a non-streamed reply fails verification.
-    escalate_on_verification: bool = True
-
-    def __post_init__(self) -> None:
-        _positive("ttl_s", self.ttl_s)
-        _positive("max_sessions", self.max_sessions)
 
 
 LedgerBackend = Literal["sqlite", "postgres"]

@@ -1,9 +1,10 @@
-"""Three `laneway serve` replicas sharing Redis (limits, budgets) and PostgreSQL (keys, ledger).
+"""Three `laneway serve` replicas sharing Redis (limits, budgets, sessions) and PostgreSQL (keys, ledger).
 
 500 concurrent requests on one key with a small budget, spread across the replicas: the settled
 total stays within the budget plus one request's maximum cost, and after a graceful stop the
 shared ledger has exactly one row per reply the clients received. A second key's RPM holds across
-the replicas to within one request. Needs Redis on 127.0.0.1:6379 and PostgreSQL on
+the replicas to within one request. A session's pin and its escalation hold whichever replica
+serves the next turn. Needs Redis on 127.0.0.1:6379 and PostgreSQL on
 127.0.0.1:5432 (database ``test``): skipped with the reason when they are unreachable, unless
 ``LANEWAY_CI=1`` (then it fails).
 """
@@ -43,7 +44,7 @@ BUDGET_USD = 0.02
 MAX_TOKENS = 50
 RPM = 30
 N_RPM = 120
-MINI = "gpt-5.4-mini"
+MINI, CODEX = "gpt-5.4-mini", "gpt-5.3-codex"
 
 
 def _unavailable(what: str, exc: BaseException) -> None:
@@ -89,6 +90,7 @@ def write_config(tmp_path: Path, prefix: str, schema: str) -> Path:
         "auth": {"mode": "keys", "master_key_env": "LW_MASTER", "secret_env": "LW_SECRET"},
         "keys": {"backend": "postgres", "dsn": POSTGRES_DSN, "schema": schema},
         "limits": {"backend": "redis", "redis_url": REDIS_URL, "redis_prefix": prefix},
+        "sessions": {"backend": "redis", "redis_url": REDIS_URL, "redis_prefix": prefix},
         "ledger": {"backend": "postgres", "dsn": POSTGRES_DSN, "schema": schema, "flush_interval_s": 0.1},
         "providers": [{"name": "sim", "type": "simulated", "api_key_env": None}],
     }
@@ -209,3 +211,60 @@ async def test_budget_ledger_and_rpm_hold_across_three_replicas(
     for key in (budget_key, rpm_key):
         secret_part = key.removeprefix("lw-")
         assert secret_part not in logs and secret_part not in repr(rows)
+
+
+ROUTINE_TASK = "Write a Python function that returns the sum of the even numbers in a list."
+TERMINAL_TASK = (
+    "The nginx service fails to start after the upgrade: read the journalctl output, fix the config "
+    "under /etc/nginx and restart the service with systemctl."
+)
+
+
+async def turn(
+    http: httpx.AsyncClient, base: str, body: dict[str, Any], session: str | None
+) -> httpx.Response:
+    headers = {"authorization": f"Bearer {MASTER}"}
+    if session is not None:
+        headers["session-id"] = session
+    r = await http.post(f"{base}/v1/chat/completions", json=body, headers=headers)
+    assert r.status_code == 200, r.text
+    return r
+
+
+def chat(text: str, model: str = "laneway/auto") -> dict[str, Any]:
+    return {"model": model, "messages": [{"role": "user", "content": text}], "max_tokens": MAX_TOKENS}
+
+
+async def test_a_session_keeps_its_pin_and_escalation_on_every_replica(
+    replicas: list[tuple[str, subprocess.Popen[bytes]]],
+) -> None:
+    bases = [url for url, _ in replicas]
+    async with httpx.AsyncClient(timeout=60) as http:
+        # control: without a session, the terminal task goes to codex and the routine one to mini
+        assert (await turn(http, bases[0], chat(TERMINAL_TASK), None)).headers["x-laneway-model"] == CODEX
+        first = await turn(http, bases[0], chat(ROUTINE_TASK), "pinned-session")
+        assert first.headers["x-laneway-model"] == MINI
+        for base in bases[1:]:  # other replicas: the session stays on its first model
+            r = await turn(http, base, chat(TERMINAL_TASK), "pinned-session")
+            assert r.headers["x-laneway-model"] == MINI, r.headers["x-laneway-reason"]
+
+        messages: list[dict[str, Any]] = [{"role": "user", "content": "make the build pass"}]
+        for i in range(3):  # three failing shell commands in a row: the session escalates
+            call = {
+                "id": f"c{i}",
+                "type": "function",
+                "function": {"name": "exec_command", "arguments": "{}"},
+            }
+            messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
+            messages.append(
+                {"role": "tool", "tool_call_id": f"c{i}", "content": "Process exited with code 2"}
+            )
+        tools = [{"type": "function", "function": {"name": "exec_command", "parameters": {"type": "object"}}}]
+        body = {"model": "laneway/routine", "messages": messages, "tools": tools, "max_tokens": MAX_TOKENS}
+        r = await turn(http, bases[0], body, "escalated-session")
+        assert r.headers["x-laneway-model"] == CODEX
+        for base in bases[1:]:  # sticky on the other replicas, with its cause
+            r = await turn(http, base, chat("and now something easy", "laneway/routine"), "escalated-session")
+            assert r.headers["x-laneway-model"] == CODEX
+            assert "failing shell commands" in r.headers["x-laneway-reason"]
+    stop_gracefully(replicas)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -30,9 +31,9 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture
-async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
-    """A unique key prefix; every key under it is deleted after the test."""
+@asynccontextmanager
+async def redis_namespace(redis_url: str) -> AsyncIterator[str]:
+    """A unique key prefix on a reachable Redis; every key under it is deleted afterwards."""
     import redis.asyncio as aioredis
     from redis.exceptions import RedisError
 
@@ -50,6 +51,13 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
         if keys:
             await client.delete(*keys)
         await client.aclose()
+
+
+@pytest.fixture
+async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
+    """A unique key prefix; every key under it is deleted after the test."""
+    async with redis_namespace(redis_url) as prefix:
+        yield prefix
 
 
 @pytest.fixture

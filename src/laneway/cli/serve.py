@@ -45,6 +45,12 @@ def register(app: typer.Typer) -> None:
             bind = host or cfg.server.host
             check_workers(cfg, workers)  # in-process limits would be multiplied by the workers
             check_bind(cfg, bind)  # auth.mode: none only on loopback
+        if workers > 1 and cfg.sessions.backend == "memory":
+            typer.echo(
+                f"laneway: warning: {workers} workers with in-process sessions: a session's turns may "
+                "land on workers that do not share its pin or escalation; set sessions.backend: redis",
+                err=True,
+            )
         # Workers are separate processes: they rebuild the app from the environment.
         os.environ["LANEWAY_HOST"] = bind  # resolves auth.mode: auto (none only on loopback)
         if config is not None:

@@ -17,9 +17,9 @@ from typing import Any
 from laneway.config import ServerSettings
 from laneway.engine import Engine
 from laneway.errors import HTTPError, NotFoundError
-from laneway.gateway.sessions import SessionStore
 from laneway.lanes.profile import LANE_MODEL_PREFIX, RequestProfile
 from laneway.policy import Decision
+from laneway.sessions.base import SessionStore
 
 _ESCALATED_PREFIX = "escalated to "
 

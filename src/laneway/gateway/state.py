@@ -22,8 +22,8 @@ from laneway.gateway.dispatch import Dispatcher
 from laneway.gateway.metrics import GatewayMetrics
 from laneway.gateway.providers import ProviderPool
 from laneway.gateway.routing import Router
-from laneway.gateway.sessions import MemorySessionStore, SessionStore
 from laneway.ledger.base import SpendLedger
+from laneway.sessions.base import SessionStore, open_sessions
 
 log = logging.getLogger("laneway.gateway")
 
@@ -65,6 +65,8 @@ class GatewayState:
     rng: random.Random = field(default_factory=random.Random)
     sessions: SessionStore | None = None
     runtime: Runtime | None = None
+    #: True when the sessions were opened here (then :meth:`stop` closes them).
+    owns_sessions: bool = False
     ledger_started: bool = False
     banner: str | None = None
     #: The environment admission reads (master key, server secret, Redis URL, PostgreSQL DSN).
@@ -72,16 +74,11 @@ class GatewayState:
     #: The address the server binds: resolves ``auth.mode: auto`` (``none`` only on loopback).
     host: str | None = None
 
-    def __post_init__(self) -> None:
-        if self.sessions is None:
-            s = self.config.sessions
-            self.sessions = MemorySessionStore(
-                ttl_s=s.ttl_s, max_size=s.max_sessions, clock=self.clocks.monotonic
-            )
-
     @property
     def session_store(self) -> SessionStore:
-        assert self.sessions is not None  # set in __post_init__
+        """The sessions (injected, or opened from ``config.sessions`` at start)."""
+        if self.sessions is None:
+            raise RuntimeError("the gateway is not started: no session store")
         return self.sessions
 
     @property
@@ -118,12 +115,15 @@ class GatewayState:
             table, cooldowns, retry, self.metrics,
             clock=self.clocks.monotonic, sleep=self.clocks.sleep, rng=self.rng, cpu=self.clocks.cpu,
         )  # fmt: skip
+        if self.sessions is None:
+            self.sessions = open_sessions(self.config.sessions, clock=self.clocks.monotonic, env=self.env)
+            self.owns_sessions = True
         router = Router(self.engine, self.config.server, self.session_store, set(table.models()))
         self.runtime = Runtime(table, router, dispatcher, admission)
 
     async def stop(self) -> None:
         """Close upstreams, flush and close the ledger (every row written so far lands), then
-        admission (key store, limits)."""
+        admission (key store, limits) and the sessions laneway opened."""
         runtime, self.runtime = self.runtime, None
         try:
             await self.pool.stop()
@@ -133,5 +133,10 @@ class GatewayState:
                     self.ledger_started = False
                     await self.ledger.close()
             finally:
-                if runtime is not None:
-                    await runtime.admission.close()
+                try:
+                    if runtime is not None:
+                        await runtime.admission.close()
+                finally:
+                    if self.owns_sessions and self.sessions is not None:
+                        sessions, self.sessions, self.owns_sessions = self.sessions, None, False
+                        await sessions.aclose()

@@ -251,16 +251,13 @@ class Limits(Protocol):
 def open_limits(settings: LimitsSettings, *, env: Mapping[str, str] | None = None) -> Limits:
     """The backend ``settings`` names. Redis loads only here."""
     if settings.backend == "redis":
-        from laneway.errors import ConfigError
-        from laneway.limits.redis import RedisLimits, connect
+        from laneway.limits.redis import RedisLimits
+        from laneway.redis_client import connect, resolve_url
 
-        environ = os.environ if env is None else env
-        url = settings.redis_url or environ.get(settings.redis_url_env, "")
-        if not url:
-            raise ConfigError(
-                "limits.redis_url", f"backend redis needs limits.redis_url or ${settings.redis_url_env}"
-            )
-        return RedisLimits(connect(url), prefix=settings.redis_prefix)
+        url = resolve_url(
+            settings.redis_url, settings.redis_url_env, os.environ if env is None else env, "limits"
+        )
+        return RedisLimits(connect(url, field="limits.backend"), prefix=settings.redis_prefix)
     from laneway.limits.memory import MemoryLimits
 
     return MemoryLimits()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from laneway.errors import ConfigError, LimitsUnavailableError
+from laneway.errors import LimitsUnavailableError
 from laneway.limits.base import (
     NANO,
     BudgetCheck,
@@ -192,15 +192,6 @@ end
 return 1
 """
 )
-
-
-def connect(url: str, *, max_connections: int = 64, timeout_s: float = 5.0) -> aioredis.Redis:
-    if aioredis is None:
-        raise ConfigError("limits.backend", "redis needs redis-py: pip install 'laneway[redis]'")
-    # A blocking pool: a burst of requests waits for a connection instead of failing.
-    pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=timeout_s)
-    client: aioredis.Redis = aioredis.Redis.from_pool(pool)
-    return client
 
 
 async def _guarded(call: Callable[[], Awaitable[_T]]) -> _T:

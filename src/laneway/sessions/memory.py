@@ -1,38 +1,12 @@
-"""Sessions: a session key -> the model it is pinned to and whether (and why) it escalated.
-
-Pinning keeps a conversation on one model (switching throws away the cached-input discount);
-escalation ("mini first, codex second") is sticky for the session and remembers its cause. The
-store is a narrow async :class:`SessionStore` protocol so a Redis backend can share it across
-replicas; :class:`MemorySessionStore` is the in-process default (TTL + size bound, LRU order).
-"""
+"""In-process sessions: the default for one worker (TTL from the last use, LRU-bounded)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
 
-
-@dataclass(frozen=True, slots=True)
-class SessionState:
-    pinned_model: str | None = None
-    escalated_to: str | None = None
-    escalation_cause: str | None = None
-
-    @property
-    def escalated(self) -> bool:
-        return self.escalation_cause is not None
-
-
-class SessionStore(Protocol):
-    async def get(self, key: str) -> SessionState | None: ...
-
-    async def pin(self, key: str, model: str) -> None:
-        """Pin ``key`` to ``model`` unless it is already pinned (the first model wins)."""
-
-    async def escalate(self, key: str, model: str, cause: str) -> None:
-        """Mark ``key`` escalated to ``model`` because of ``cause`` (sticky; re-pins)."""
+from laneway.sessions.base import SessionState
 
 
 class MemorySessionStore:
@@ -82,3 +56,6 @@ class MemorySessionStore:
         if not state.escalated:
             state = replace(state, escalated_to=model, escalation_cause=cause)
         self._put(key, replace(state, pinned_model=model))
+
+    async def aclose(self) -> None:
+        """Nothing to release: the sessions go with the process."""
