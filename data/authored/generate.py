@@ -48,10 +48,10 @@ VOICES_EXTRA = {
 #: files, terse file chores that say "folder"/"Desktop", media jobs in a shell, chores that need a
 #: GUI app, review requests as people write them, puzzles and short questions.
 TASKS_EXTRA = {
-    "terminal": 900,
-    "deep_coding": 300,
+    "terminal": 1700,
+    "deep_coding": 450,
     "code_review": 200,
-    "routine": 150,
+    "routine": 300,
     "computer_use": 500,
 }
 GENERATORS: dict[str, Callable[[random.Random], str]] = {

@@ -260,12 +260,34 @@ MEDIA_SPECS = [
 ]
 
 
+MEDIA_SPECS += [
+    ("Redact what the screen recording leaks",
+     "A screen recording of a support call is at `{vid}`. Find every frame where a customer's email or card "
+     "number is visible on screen or spoken aloud, blur those regions, bleep the audio, and write the list "
+     "of intervals to `{out}`."),
+    ("Fill the spreadsheet from the invoices",
+     "The invoices for this month are PDFs in `./invoices/` and the office template is `./template.xlsx`. "
+     "Extract the vendor, date, net and VAT of each invoice and write them into the template with "
+     "openpyxl, saving the result as `./filled.xlsx`; also dump the rows to `{out}`."),
+    ("Match slides to the narration",
+     "The slide deck `./deck.pptx` was presented in the recording `{vid}`. Using frame extraction and the "
+     "transcript, find when each slide was on screen and what the presenter said about it."),
+    ("Label the speakers of a debate",
+     "`{vid}` is a four-person panel. Diarise the audio, map each voice to the name shown in the lower "
+     "third on screen, and write one line per utterance with speaker and start time to `{out}`."),
+]
+ROLES = ["You are a compliance reviewer. ", "You work as a video editor. ", "You are an archivist for a records office. ",
+         "You are a QA engineer for a captioning vendor. ", "You are the bookkeeper of a small company. ",
+         "You are a research assistant. ", ""]
+
+
 def media_spec(rng: random.Random) -> str:
     title, body = rng.choice(MEDIA_SPECS)
     fill = {"vid": rng.choice(["./lecture.mp4", "./assets/talk.mp4", "./input/meeting.mkv", "./video.mp4"]),
             "out": rng.choice(["answer.json", "results.csv", "output/report.json", "findings.md"])}
-    text = rng.choice(["# Task: {t}\n\n## Objective\n\n", "# {t}\n\n", "Task: {t}\n\n", ""]).format(t=title)
-    text += body.format(**fill)
+    text = rng.choice(["# Task: {t}\n\n## Objective\n\n", "# Task: {t}\n\n## Scenario\n\n", "# {t}\n\n",
+                       "Task: {t}\n\n", ""]).format(t=title)
+    text += rng.choice(ROLES) + body.format(**fill)
     if rng.random() < 0.6:
         text += rng.choice([
             "\n\n## Deliverable\n\nOne file, `{out}`. Tools available: ffmpeg, ffprobe, python3, tesseract, whisper.cpp.",
@@ -429,7 +451,7 @@ def question(rng: random.Random) -> str:
 
 
 GENERATORS = {
-    "terminal": [(agent_spec, 5), (file_chore, 4), (media_job, 2), (media_spec, 1)],
+    "terminal": [(agent_spec, 5), (file_chore, 4), (media_job, 2), (media_spec, 2)],
     "computer_use": [(gui_job, 3), (doc_chore, 1)],
     "code_review": [(review_request, 1)],
     "routine": [(puzzle, 1), (question, 2)],
@@ -456,6 +478,8 @@ ISSUE_SHAPES = [
     "**Describe the bug**\n`{call}` gives {got}.\n\n**To Reproduce**\n```\n>>> {call}\n{got}\n```\n\n**Expected behavior**\n{want}\n\n**Environment**\n- {lib} {ver}\n- Python 3.11",
     "Feature request: make `{call}` support keyword arguments consistently\n\nRight now {lib} raises {got} when the keyword is passed positionally. It would be nice if it behaved like the rest of the API and returned {want}. This needs a change in the signature and the docs.",
     "Regression in {ver}: {got} from `{call}`\n\nMinimal example below. I bisected it to the refactor of the dispatch code.\n\n```py\n{call}  # -> {got}, expected {want}\n```",
+    "{call} gives wrong result\n\nI'm on {lib} {ver}:\n\n```\n>>> import {lib}\n>>> x = {call}\n>>> x\n{got}\n>>> # on the previous release:\n>>> x\n{want}\n```\n\nThe docs say the result should be {want}. Is this intended? If not, I think the bug is in the code path that handles the default arguments, and I can try to fix it.",
+    "Unexpected {got} when calling {call}\n\nHi, thanks for {lib}! After upgrading, this snippet behaves differently:\n\n```python\nimport {lib}\n\n\ndef main():\n    data = load()\n    result = {call}\n    print(result)\n\n\nmain()\n```\n\nOutput:\n\n```\n{got}\n```\n\nExpected output:\n\n```\n{want}\n```\n\nSystem: Linux, Python 3.10, {lib} {ver}.",
     "`{call}` silently produces {got}\n\nI'd expect {want}. Digging in, the helper that normalises the arguments drops the option before it reaches the backend. A fix probably needs a test for this case as well.",
 ]
 
@@ -468,3 +492,174 @@ def lib_issue(rng: random.Random) -> str:
 
 
 GENERATORS["deep_coding"] = [(lib_issue, 1)]
+
+
+# -- terminal: "write a program" tasks set in an environment (paths, tests, constraints) ------
+PROGRAM_TASKS = [
+    "Implement {what} in {root}/{file}. It is run as `{run}` and must produce exactly the output in {root}/expected/.",
+    "Write {what} and save it as {root}/{file}. The hidden tests import it and call it with large inputs, so it must finish in under 2 seconds.",
+    "Create {root}/{file}: {what}. Only the standard library is installed, and there is no network.",
+    "In {root} there is a half-finished {file}. Complete it so that {what}; `{check}` runs the tests.",
+    "Produce a single file {root}/{file} containing {what}. Its size must stay below 5000 bytes.",
+    "Using the data in {root}/input/, write {what}. Put the script in {root}/{file} and its output in {root}/{out}.",
+    "Decode the message in {root}/message.enc (the key is somewhere in {root}/notes) and write the plaintext to {root}/{out}.",
+    "Find the value of the flag hidden in the binary {root}/challenge and write it to {root}/{out}. You may use gdb, strings and objdump.",
+    "Reverse-engineer the file format of {root}/data.bin from the examples next to it and write a converter to JSON in {root}/{file}.",
+    "Play the text adventure in {root}/game until you reach the treasure room; write the list of moves to {root}/{out}.",
+    "Explore the maze server on localhost:{port} (it answers N/S/E/W moves) and write the full map to {root}/{out}.",
+    "Get the legacy COBOL program in {root}/src running with gnucobol and reimplement it in Python at {root}/{file} so both produce identical output files.",
+]
+PROGRAM_WHATS = ["a tokenizer for the mini language described in SPEC.md", "a ray tracer that renders scene.json to a PPM image",
+                 "an HTTP server that implements the key-value API in api.md", "a solver for the puzzles in puzzles.txt",
+                 "a CSV deduplicator that keeps the newest row per id", "an inference script for the ONNX model in models/",
+                 "a parser for the log format in samples/", "a program that is valid both as Python and as C and prints 'hello'",
+                 "a compressor whose output the provided decompressor can read", "a scheduler that satisfies every constraint in constraints.yaml"]
+PROGRAM_FILES = ["main.py", "solution.py", "solve.sh", "server.go", "tool.rs", "convert.py", "run.c", "answer.py"]
+
+
+def program_task(rng: random.Random) -> str:
+    fill = {"root": rng.choice(ROOTS), "file": rng.choice(PROGRAM_FILES), "what": rng.choice(PROGRAM_WHATS),
+            "run": rng.choice(["python3 main.py < in.txt", "./solve.sh", "make run", "go run ."]),
+            "check": rng.choice(CHECKS), "out": rng.choice(OUTS), "port": rng.choice([7000, 8080, 9999])}
+    text = rng.choice(PROGRAM_TASKS).format(**fill)
+    if rng.random() < 0.5:
+        text += " " + rng.choice(REQUIREMENTS).format(**fill)
+    if rng.random() < 0.3:
+        text = rng.choice(["# Task\n\n", "Your task: ", "Instructions: ", "Objective\n\n", "Hi! "]) + text
+    return text
+
+
+# -- terminal: casual one- or two-sentence sysadmin/devops asks --------------------------------
+CASUAL_OPS = [
+    "set up a new user called dev with sudo rights and zsh as the login shell",
+    "figure out why ssh to this box takes 20 seconds to connect and fix it",
+    "my docker build keeps running out of space, clean up whatever docker is hoarding",
+    "get the python 3.12 venv in /opt/app working again, pip is broken",
+    "make the api start automatically when the server reboots",
+    "find out which process is listening on port 5432 and why it's not postgres",
+    "rotate the nginx logs daily and keep two weeks",
+    "install node 20 with nvm and make it the default",
+    "mount the second disk at /data and make it survive reboots",
+    "the cron job that backs up the db hasn't run since friday, find out why",
+    "bump the max open files limit for the worker service",
+    "set up a reverse ssh tunnel so I can reach this machine from my laptop",
+    "the build server's clock is off by five minutes, sync it",
+    "generate an ssh key for the ci user and add it to the deploy keys",
+    "figure out what's using all the memory on this vm",
+    "get the tests in this repo running in a container that matches CI",
+    "upgrade the kubernetes cluster's ingress controller without downtime",
+    "restore yesterday's snapshot of the redis data",
+    "write a script that checks all our TLS certs and warns two weeks before expiry",
+    "port the deploy.sh script to a github actions workflow",
+]
+
+
+def casual_op(rng: random.Random) -> str:
+    task = rng.choice(CASUAL_OPS)
+    form = rng.choice(["{t}", "{T}.", "can you {t}?", "I need you to {t}.", "please {t}", "{T} — you have root.",
+                       "{T}. Run whatever you need.", "hey, {t}? thx", "Task: {t}."])
+    return form.replace("{T}", cap(task)).replace("{t}", task)
+
+
+GENERATORS["terminal"] = [(agent_spec, 5), (file_chore, 4), (media_job, 2), (media_spec, 2), (program_task, 3),
+                          (casual_op, 2)]
+
+
+# -- routine: long self-contained problems (many lines, examples, constraints) ------------------
+LONG_PROBLEMS = [
+    ("two_sum_indices", "nums: list[int], target: int", "list[int]",
+     "Return the indices of the two numbers in nums that add up to target.\n    Each input has exactly one solution and you may not use the same element twice.",
+     [("[2, 7, 11, 15], 9", "[0, 1]"), ("[3, 2, 4], 6", "[1, 2]"), ("[3, 3], 6", "[0, 1]")]),
+    ("longest_common_prefix", "words: list[str]", "str",
+     "Return the longest prefix shared by every string in words, or '' if there is none.",
+     [("['flower', 'flow', 'flight']", "'fl'"), ("['dog', 'racecar', 'car']", "''")]),
+    ("rotate_matrix", "m: list[list[int]]", "list[list[int]]",
+     "Rotate the square matrix m by 90 degrees clockwise and return the new matrix.\n    Do not modify m.",
+     [("[[1, 2], [3, 4]]", "[[3, 1], [4, 2]]"), ("[[1]]", "[[1]]")]),
+    ("count_islands", "grid: list[str]", "int",
+     "grid is a list of equal-length strings of '1' (land) and '0' (water).\n    Return the number of islands, where land cells connect horizontally or vertically.",
+     [("['110', '010', '001']", "2"), ("['000']", "0")]),
+    ("roman_to_int", "s: str", "int",
+     "Convert a Roman numeral to an integer. The input is guaranteed to be valid\n    and in the range 1 to 3999.",
+     [("'III'", "3"), ("'LVIII'", "58"), ("'MCMXCIV'", "1994")]),
+    ("balanced_split", "xs: list[int]", "bool",
+     "Return True if xs can be split into two non-empty contiguous parts with equal sums.",
+     [("[1, 2, 3, 3]", "True"), ("[1, 1, 1]", "False"), ("[5, 5]", "True")]),
+    ("next_greater", "xs: list[int]", "list[int]",
+     "For every element, return the next element to its right that is greater,\n    or -1 when there is none.",
+     [("[2, 1, 3]", "[3, 3, -1]"), ("[4, 3, 2]", "[-1, -1, -1]")]),
+    ("decode_runs", "s: str", "str",
+     "s is run-length encoded as digit counts followed by a letter, e.g. '3a2b'.\n    Return the decoded string. Counts may have several digits.",
+     [("'3a2b'", "'aaabb'"), ("'12x'", "'xxxxxxxxxxxx'"), ("''", "''")]),
+]
+
+
+def long_problem(rng: random.Random) -> str:
+    name, args, ret, doc, examples = rng.choice(LONG_PROBLEMS)
+    style = rng.random()
+    if style < 0.5:
+        lines = [f"def {name}({args}) -> {ret}:", '    """', f"    {doc}", ""]
+        for call, result in examples:
+            lines += [f"    >>> {name}({call})", f"    {result}"]
+        lines.append('    """')
+        head = rng.choice(["", "from typing import List\n\n\n", "import math\n\n", "\n\n"])
+        helper = rng.choice(["", "def _check(x):\n    return x is not None\n\n\n"])
+        return head + helper + "\n".join(lines) + rng.choice(["", "\n", "\n    pass\n"])
+    body = [f"Problem: {name.replace('_', ' ')}", "", doc.replace("\n    ", " "), ""]
+    for i, (call, result) in enumerate(examples, 1):
+        body += [f"Example {i}:", f"Input: {call}", f"Output: {result}", ""]
+    body += ["Constraints:", "- 1 <= len(input) <= 10^4", "- values fit in a 32-bit signed integer", "",
+             rng.choice(["Follow-up: can you do it in O(n) time?", "Write the solution in Python.",
+                         f"Signature: def {name}({args}) -> {ret}", ""])]
+    return "\n".join(body)
+
+
+GENERATORS["routine"] = [(puzzle, 1), (question, 2), (long_problem, 2)]
+
+
+# -- terminal: more terse shell asks (text processing, variables, links, processes) -------------
+SHELL_ASKS = [
+    "join {f1} and {f2} on their first field", "print the lines that are in {f1} but not in {f2}",
+    "delete all tab characters from {f1}", "compare {f1} and {f2} line by line ignoring whitespace",
+    "save the output of the last command in a variable", "store the current date in a variable named stamp",
+    "print the third comma-separated column of {f1}", "replace every negative number in {f1} with zero",
+    "convert the symlink {link} into a regular file", "count the symbolic links under {dir}",
+    "create a symlink to {dir} in the home directory", "find all directories named {name} on the system",
+    "search the whole file system for a file called {name}, hiding permission errors",
+    "print the number of subdirectories of each directory under {dir}, largest first",
+    "show the first 10 lines of every file in {dir}", "print {f1} with line numbers",
+    "remove duplicate lines from {f1} keeping the order", "sort {f1} by the second field numerically and save it in place",
+    "extract the version numbers like 1.2.3 from {f1}", "print everything before the second dot of each line in {f1}",
+    "change the group of every file owned by {user} under {dir} to staff",
+    "make a temporary file and save its path in a variable", "append the PATH to {f1} one entry per line",
+    "list the IP addresses of every network interface", "show the processes using more than 1 GB of memory",
+    "print the PID of the process listening on port 8080", "kill every process whose name contains {name}",
+    "list files in {dir} newer than {f1}", "print the modification time of {f1} in seconds since the epoch",
+    "find files in {dir} that are not owned by any user", "list empty directories in {dir}",
+    "print the 5 most common words in {f1}", "number the non-blank lines of {f1}",
+    "print the size of {dir} in megabytes", "set the sticky bit on {dir}",
+    "report the free space of every mounted filesystem", "wrap the lines of {f1} at 80 characters",
+    "format {f1} as aligned columns", "print a random line from {f1}", "print the lines of {f1} in reverse order",
+    "find files in {dir} with the same name but different case", "show the difference between two directories",
+    "print the longest line of {f1}", "remove the trailing whitespace from every line of {f1}",
+    "print the environment variables that contain HOME", "list the last 20 commands from the history",
+    "print the names of all users that have a login shell", "print the checksum of every file in {dir}",
+    "find the files in {dir} that were accessed in the last hour", "change to the directory stored in $target",
+]
+SHELL_FORMS = ["{T}", "{T}.", "{t}", "{Ts}", "{Ts}.", "{T} in bash", "how to {t}", "{T} using awk", "{T} with sed",
+               "command to {t}", "{T} (one line)", "unix: {t}"]
+
+
+def shell_ask(rng: random.Random) -> str:
+    task = rng.choice(SHELL_ASKS).format(
+        f1=rng.choice(['"file1"', "data.txt", "'input.csv'", '"list.txt"', "access.log", "$file"]),
+        f2=rng.choice(['"file2"', "other.txt", "'b.csv'"]), link=rng.choice(["'current'", '"latest"', "mylink"]),
+        dir=rng.choice(["/var/log", "the current directory", "$HOME", "/srv/data", ".", "the folder 'docs'"]),
+        name=rng.choice(['"config"', "'node_modules'", "foo", '"java"']), user=rng.choice(["alice", "harry", "root"]))
+    verb, _, rest = task.partition(" ")
+    third = (verb + ("es" if verb.endswith(("sh", "ch", "x", "s")) else "s")) + " " + rest
+    text = rng.choice(SHELL_FORMS).replace("{Ts}", cap(third)).replace("{T}", cap(task)).replace("{t}", task)
+    return text.lower() if rng.random() < 0.15 else text
+
+
+GENERATORS["terminal"] = [*GENERATORS["terminal"], (shell_ask, 4)]
