@@ -116,7 +116,8 @@ class Simulator:
         Same result as adding them one by one, with about a fifth less CPU on the benchmark's log
         (26 -> 21 us a record): reading a line (decode, profile) and deciding it (classifier,
         policy) run different code over different data, and alternating them every record costs
-        the processor's caches more than a run of each. Memory stays flat: ``batch`` records.
+        more than a run of each (most likely in the processor's caches). Memory stays flat:
+        ``batch`` records.
         """
         it = iter(items)
         while chunk := list(islice(it, batch)):
