@@ -26,6 +26,11 @@ class PolicySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
     #: Hosted tools the operator allows laneway to remove so a model without them can serve.
     strip_hosted_tools: list[str] = msgspec.field(default_factory=list)
+    #: The same, for requests from a Codex surface only. The Codex CLI declares ``web_search``
+    #: on every turn, for every model, gpt-5.3-codex included (its own default), so without this
+    #: no Codex request could reach gpt-5.3-codex: not its terminal work, not an escalation.
+    #: Set ``[]`` to keep every Codex request that declares it on a model that has it.
+    codex_strip_hosted_tools: list[str] = msgspec.field(default_factory=lambda: ["web_search"])
     #: Below this classifier confidence, use ``default_lane`` (mini first, escalates on failure).
     #: 0.3: on leave-one-source-out predictions 0.5 sent 15% of texts to the default and cost
     #: 2 points of model accuracy (0.885 -> 0.862 over the corpus sources); 0.3 costs nothing.

@@ -96,12 +96,13 @@ class Decision(msgspec.Struct, frozen=True):
 class Policy:
     """Lane -> candidates under constraints. Built once from the catalog and settings."""
 
-    __slots__ = ("_strippable", "catalog", "settings")
+    __slots__ = ("_codex_strippable", "_strippable", "catalog", "settings")
 
     def __init__(self, catalog: Catalog, settings: PolicySettings) -> None:
         self.catalog = catalog
         self.settings = settings
         self._strippable = frozenset(settings.strip_hosted_tools)
+        self._codex_strippable = self._strippable | frozenset(settings.codex_strip_hosted_tools)
 
     def estimate_cost(self, card: ModelCard, profile: RequestProfile, cached_tokens: int = 0) -> float:
         output = self.settings.expected_output_tokens
@@ -119,7 +120,8 @@ class Policy:
         missing: list[str] = []
         if profile.hosted_tools:
             missing = sorted(t for t in profile.hosted_tools if not card.supports_hosted_tool(t))
-            blocking = [t for t in missing if t not in self._strippable]
+            strippable = self._strippable if profile.surface is Surface.API else self._codex_strippable
+            blocking = [t for t in missing if t not in strippable]
             if blocking:
                 return Candidate(name, False, f"lacks hosted tool {', '.join(blocking)}")
         max_output = profile.max_output_tokens
@@ -195,12 +197,23 @@ class Policy:
             if escalate is not None and chosen.model != target and target in by_name:
                 chosen, escalated = by_name[target], True
                 reasons.append(f"escalated to {target}: {escalate}")
+            elif escalate is not None and chosen.model != target:
+                dropped = next(
+                    (c.why for c in candidates if c.model == target),
+                    f"not a candidate for lane {call.lane.value}",
+                )
+                reasons.append(f"escalation to {target} ({escalate}) not possible: {dropped}")
             elif pinned_model is not None and pinned_model in by_name:
                 if chosen.model != pinned_model:
                     reasons.append(f"pinned to {pinned_model} for the session (keeps the cache discount)")
                 chosen, pinned = by_name[pinned_model], True
         if chosen.stripped_tools:
-            reasons.append(f"strips hosted tool {', '.join(chosen.stripped_tools)} (operator allows)")
+            source = (
+                "operator allows"
+                if self._strippable.issuperset(chosen.stripped_tools)
+                else "the Codex CLI declares it on every turn; policy.codex_strip_hosted_tools"
+            )
+            reasons.append(f"strips hosted tool {', '.join(chosen.stripped_tools)} ({source})")
         card = self.catalog.models[chosen.model]
         return Decision(
             lane=call.lane,

@@ -86,7 +86,9 @@ def test_codex_exec_finishes_a_turn_with_a_tool_call_through_laneway(
     assert len(rows) >= 2, "a tool call and the turn after it"
     for row in rows:
         assert row.endpoint == "responses" and row.stream and row.status == "ok"
-        assert row.lane and row.model_served in ("gpt-5.4-mini", "gpt-5.3-codex")
+        # terminal work from the Codex CLI reaches codex: its declared web_search is stripped
+        assert (row.lane, row.model_served) == ("terminal", "gpt-5.3-codex"), row.reasons
+        assert "strips hosted tool web_search" in row.reasons
         assert row.decision_id and row.session, "Codex's session id keys the session"
         assert row.output_tokens > 0 and row.cost_usd > 0
     assert len({row.model_served for row in rows}) == 1, "the session stays pinned to one model"
@@ -94,3 +96,6 @@ def test_codex_exec_finishes_a_turn_with_a_tool_call_through_laneway(
     assert any(
         item.get("type") == "function_call_output" for item in bodies[-1]["input"] if isinstance(item, dict)
     ), "the second request carried the tool output back"
+    for body in bodies:  # what went upstream no longer declares the hosted tool codex lacks
+        assert body["model"] == "gpt-5.3-codex"
+        assert all(t.get("type") != "web_search" for t in body.get("tools", [])), body.get("tools")

@@ -31,13 +31,38 @@ def _shell_history(codes: list[int]) -> list[dict[str, Any]]:
 EXEC = {"type": "function", "name": "exec_command", "parameters": {}, "strict": False}
 
 
-def test_codex_fixture_is_routed_to_mini_because_codex_lacks_web_search(
+def test_codex_fixture_goes_to_codex_with_the_declared_web_search_stripped(
     engine: Engine, codex_request: dict[str, Any], codex_headers: dict[str, str]
 ) -> None:
     d = engine.decide(codex_request, endpoint="responses", headers=codex_headers)
-    assert d.model == MINI
-    assert d.candidates[0].model == CODEX and not d.candidates[0].kept
+    assert (d.lane, d.model, d.stripped_tools) == (Lane.TERMINAL, CODEX, ("web_search",))
+    assert d.candidates[0].model == CODEX and d.candidates[0].kept
     assert d.session_key == codex_request["prompt_cache_key"]
+
+
+def test_without_the_codex_strip_default_a_codex_request_stays_on_mini_and_says_why(
+    codex_request: dict[str, Any], codex_headers: dict[str, str]
+) -> None:
+    engine = Engine.from_config(Config(policy=PolicySettings(codex_strip_hosted_tools=[])))
+    d = engine.decide(codex_request, endpoint="responses", headers=codex_headers)
+    assert d.model == MINI
+    assert d.candidates[0].model == CODEX and d.candidates[0].why == "lacks hosted tool web_search"
+    # and an escalation that cannot happen says so instead of vanishing
+    body = dict(codex_request, input=[*codex_request["input"], *_shell_history([1, 1, 1])[1:]])
+    d = engine.decide(body, endpoint="responses", headers=codex_headers)
+    assert (d.model, d.escalated) == (MINI, False)
+    assert any(
+        r.startswith("escalation to gpt-5.3-codex (3 failing shell commands")
+        and r.endswith("not possible: lacks hosted tool web_search")
+        for r in d.reasons
+    ), d.reasons
+
+
+def test_an_api_request_declaring_web_search_is_not_stripped_by_the_codex_default(engine: Engine) -> None:
+    body = {"model": "laneway/terminal", "input": "fix the failing build", "tools": [{"type": "web_search"}]}
+    d = engine.decide(body, endpoint="responses")
+    assert (d.lane, d.model, d.stripped_tools) == (Lane.TERMINAL, MINI, ())
+    assert "lane owner gpt-5.3-codex dropped (lacks hosted tool web_search)" in d.reason
 
 
 def test_a_lane_hint_forces_the_lane(engine: Engine) -> None:

@@ -38,9 +38,14 @@ def test_route_tools_and_surface_flags_apply_constraints() -> None:
     assert {"model": "gpt-5.3-codex", "kept": False, "why": "lacks hosted tool web_search"} in out[
         "candidates"
     ]
-    result = laneway("route", "check", "--tools", "web_search", "--surface", "codex-review")
+    result = laneway("route", "check", "--tools", "file_search", "--surface", "codex-review")
     assert result.returncode == 2
     assert "No model can serve lane code_review" in result.stderr
+    # web_search on a Codex surface: the Codex CLI declares it every turn, so codex serves without it
+    out = json.loads(
+        laneway("route", "check", "--tools", "web_search", "--surface", "codex-review", "--json").stdout
+    )
+    assert (out["model"], out["stripped_tools"]) == ("gpt-5.3-codex", ["web_search"])
 
 
 def test_route_a_whole_codex_request() -> None:
@@ -48,7 +53,9 @@ def test_route_a_whole_codex_request() -> None:
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["surface"] == "codex-local"
-    assert out["model"] == "gpt-5.4-mini"  # web_search is declared and codex lacks it
+    # "Use a tool to list the files": terminal work; the declared web_search is stripped for codex
+    assert (out["lane"], out["model"], out["stripped_tools"]) == ("terminal", "gpt-5.3-codex", ["web_search"])
+    assert any("policy.codex_strip_hosted_tools" in r for r in out["reasons"])
 
 
 @pytest.mark.parametrize(
