@@ -173,7 +173,9 @@ class ProxyHandler:
         if served.response.status >= 300:
             await self._passthrough_error(reply, ex, served)
         elif ex.stream:
-            await relay(reply, ex, served, body, self.state.clocks.monotonic)
+            completed = await relay(reply, ex, served, body, self.state.clocks.monotonic)
+            if completed is not None:
+                await self._verify_streamed(ex, route, completed)
         else:
             await self._complete(reply, ex, route, served, build, admitted)
 
@@ -255,6 +257,20 @@ class ProxyHandler:
         ):
             return None
         return verify_reply(ex.endpoint, reply_body, json_schema=route.profile.json_schema)
+
+    async def _verify_streamed(self, ex: Exchange, route: Route, completed: dict[str, Any]) -> None:
+        """A streamed reply cannot be taken back: when it fails verification, the session escalates
+        (sticky) so its next turns go to the escalation model; this turn's reply stands."""
+        key = route.profile.session_key
+        failure = self._verification_failure(ex, route, completed) if key else None
+        if failure is None or key is None:
+            return
+        st = self.state
+        target = st.engine.settings.escalation_model
+        cause = f"verification failed on a streamed reply: {failure}"
+        ex.reasons += f"; {cause}: the session escalates to {target} from its next turn"
+        st.metrics.escalations.labels("verification").inc()
+        await st.session_store.escalate(key, target, cause)
 
     async def _escalate_retry(
         self, ex: Exchange, route: Route, failure: str, build: BuildRequest, admitted: RequestAdmission

@@ -130,6 +130,9 @@ class ResponsesStreamFilter(StreamFilter):
         self.model = model
         self.request_id = request_id
         self.snapshot: dict[str, Any] | None = None
+        #: The ``response`` of ``response.completed`` when it carries the output (OpenAI's does):
+        #: what verification reads once the stream is over.
+        self.completed: dict[str, Any] | None = None
 
     def event(self, event: bytes) -> bytes | None:
         self.events += 1
@@ -157,6 +160,8 @@ class ResponsesStreamFilter(StreamFilter):
         if isinstance(response, dict):
             if isinstance(response.get("usage"), dict):
                 self.usage = usage_from_wire(response["usage"])
+            if obj["type"] == "response.completed" and isinstance(response.get("output"), list):
+                self.completed = response
             if obj["type"] == "response.failed":
                 error = response.get("error")
                 self.upstream_error = str(error.get("message") if isinstance(error, dict) else error)
@@ -175,8 +180,12 @@ class ResponsesStreamFilter(StreamFilter):
 
 async def relay(
     reply: Reply, exchange: Exchange, served: Served, body: Mapping[str, Any], clock: Clock
-) -> None:
-    """Forward an upstream SSE stream to the client event by event; settle usage and status."""
+) -> dict[str, Any] | None:
+    """Forward an upstream SSE stream to the client event by event; settle usage and status.
+
+    Returns the completed response of a Responses stream that ended well and carried its output
+    (for verification after the fact), else ``None``.
+    """
     flt: StreamFilter
     if exchange.endpoint == "chat":
         flt = ChatStreamFilter(client_wants_usage=client_wants_usage(body))
@@ -204,10 +213,13 @@ async def relay(
         await reply.body(
             flt.failure(f"Upstream failed mid-stream: {failure}", "upstream_stream_error"), more=False
         )
-        return
+        return None
     if flt.upstream_error is not None:
         exchange.status, exchange.error = "upstream_error", flt.upstream_error
     await reply.body(b"", more=False)
+    if flt.upstream_error is None and isinstance(flt, ResponsesStreamFilter):
+        return flt.completed
+    return None
 
 
 async def _pump(

@@ -116,3 +116,35 @@ async def test_the_upstream_body_names_the_chosen_model_and_keeps_unknown_fields
     await h.chat(model="laneway/routine", some_new_field={"a": 1})
     sent = json.loads(h.mini.requests[0].body)
     assert sent["model"] == MINI and sent["some_new_field"] == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("step", "cause"),
+    [({"tool_args": "{broken"}, "unparseable tool-call arguments"), ({"text": "  "}, "empty output")],
+)
+async def test_a_streamed_reply_failing_verification_escalates_the_session_from_its_next_turn(
+    make_harness: Any, step: dict[str, Any], cause: str
+) -> None:
+    h = await make_harness()
+    h.mini.push(h.Step("ok", **step))
+    r = await h.responses("tidy the notes", model="laneway/routine", stream=True, prompt_cache_key="s-1")
+    assert r.status_code == 200 and "event: response.completed" in r.text
+    assert r.headers["x-laneway-model"] == MINI, "a streamed reply cannot be taken back: it stands"
+    assert len(h.codex.requests) == 0
+    r = await h.responses("next turn", model="laneway/routine", stream=True, prompt_cache_key="s-1")
+    assert r.headers["x-laneway-model"] == CODEX
+    first, second = await h.rows()
+    assert not first.escalated and f"verification failed on a streamed reply: {cause}" in first.reasons
+    assert "escalates to gpt-5.3-codex from its next turn" in first.reasons
+    assert second.escalated and cause in second.escalation_cause
+
+
+async def test_a_good_streamed_reply_or_one_without_a_session_escalates_nothing(make_harness: Any) -> None:
+    h = await make_harness()
+    r = await h.responses("tidy the notes", model="laneway/routine", stream=True, prompt_cache_key="s-2")
+    assert r.status_code == 200
+    h.mini.push(h.Step("ok", text=" "))  # fails verification, but there is no session to escalate
+    await h.responses("tidy the notes", model="laneway/routine", stream=True)
+    r = await h.responses("next turn", model="laneway/routine", stream=True, prompt_cache_key="s-2")
+    assert r.headers["x-laneway-model"] == MINI
+    assert not any(row.escalated or "verification" in row.reasons for row in await h.rows())
