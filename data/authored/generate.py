@@ -49,10 +49,10 @@ VOICES_EXTRA = {
 #: GUI app, review requests as people write them, puzzles and short questions.
 TASKS_EXTRA = {
     "terminal": 1700,
-    "deep_coding": 450,
+    "deep_coding": 600,
     "code_review": 200,
-    "routine": 300,
-    "computer_use": 500,
+    "routine": 500,
+    "computer_use": 800,
 }
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "terminal": terminal.generate,

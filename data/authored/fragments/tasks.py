@@ -663,3 +663,108 @@ def shell_ask(rng: random.Random) -> str:
 
 
 GENERATORS["terminal"] = [*GENERATORS["terminal"], (shell_ask, 4)]
+
+
+# -- routine: "how do I" data questions with a small frame and the wanted output -----------------
+SO_DATA = [
+    ("a pandas DataFrame", "df = pd.DataFrame({'name': ['a', 'b', 'a'], 'score': [1, 5, 3]})",
+     "the max score per name as a new column", "  name  score  best\n0    a      1     3\n1    b      5     5\n2    a      3     3"),
+    ("a numpy array", "a = np.array([[1, 2], [3, 4], [5, 6]])", "the rows whose sum is greater than 4",
+     "array([[3, 4],\n       [5, 6]])"),
+    ("a list of dicts", "rows = [{'id': 1, 'tags': 'x,y'}, {'id': 2, 'tags': 'y'}]", "one row per tag",
+     "[(1, 'x'), (1, 'y'), (2, 'y')]"),
+    ("a DataFrame with a date column", "df = pd.DataFrame({'d': ['2024-01-03', '2024-02-10'], 'v': [1, 2]})",
+     "the sum of v per month", "2024-01    1\n2024-02    2"),
+    ("two Series", "s1 = pd.Series([1, 2, 3]); s2 = pd.Series([3, 4])", "the values of s1 that are not in s2", "[1, 2]"),
+    ("a string column", "df = pd.DataFrame({'full': ['Ada Lovelace', 'Alan Turing']})", "first and last name in two columns",
+     "  first     last\n0   Ada  Lovelace\n1  Alan    Turing"),
+    ("a 2D list", "grid = [[0, 1], [1, 1]]", "the coordinates of every 1", "[(0, 1), (1, 0), (1, 1)]"),
+]
+SO_FORMS = [
+    "I have {thing}:\n\n```python\n{code}\n```\n\nHow can I get {want}? Expected output:\n\n```\n{out}\n```",
+    "Problem:\nI have {thing} like this:\n{code}\nI'd like to get {want}, i.e.\n{out}\nWhat is the most idiomatic way to do it?",
+    "How do I get {want} from {thing}?\n\n    {code}\n\nDesired result:\n\n    {out}",
+    "{code}\n\nGiven the above, produce {want}. The result should look like:\n{out}\nA one-liner would be ideal.",
+]
+
+
+def so_question(rng: random.Random) -> str:
+    thing, code, want, out = rng.choice(SO_DATA)
+    return rng.choice(SO_FORMS).format(thing=thing, code=code, want=want, out=out)
+
+
+GENERATORS["routine"] = [*GENERATORS["routine"], (so_question, 2)]
+
+# -- deep_coding: issues in other languages' repositories ------------------------------------
+REPO_ISSUES = [
+    ("TypeScript", "`useQuery` returns stale data after `invalidateQueries`",
+     "After calling `queryClient.invalidateQueries(['todos'])` the component keeps rendering the old list until the window regains focus.",
+     "src/core/queryObserver.ts"),
+    ("Go", "panic: assignment to entry in nil map in `config.Merge`",
+     "Merging two configs where the first has no `labels` section panics. Stack:\n\n```\npanic: assignment to entry in nil map\n\ngoroutine 1 [running]:\ngithub.com/acme/tool/config.Merge(...)\n\t/src/config/merge.go:41 +0x1c4\n```",
+     "config/merge.go"),
+    ("Rust", "`Decoder::decode` loops forever on truncated input",
+     "With the `streaming` feature enabled, feeding a frame that ends in the middle of a varint makes `decode` spin at 100% CPU instead of returning `Ok(None)`.",
+     "src/codec/decoder.rs"),
+    ("Java", "NullPointerException in `RetryTemplate` when the backoff policy is unset",
+     "Creating a `RetryTemplate` through the builder without `.backoff(...)` throws on the first retry:\n\n```\njava.lang.NullPointerException: Cannot invoke \"BackOffPolicy.backOff()\" because \"this.backOffPolicy\" is null\n\tat org.acme.retry.RetryTemplate.doExecute(RetryTemplate.java:212)\n```",
+     "core/src/main/java/org/acme/retry/RetryTemplate.java"),
+    ("JavaScript", "Date picker shows the previous day for users west of UTC",
+     "Selecting 2024-03-10 stores 2024-03-09 when the browser time zone is America/Denver. The value is parsed with `new Date(str)` and formatted in local time.",
+     "packages/datepicker/src/parse.js"),
+    ("C#", "Serializer ignores `[JsonIgnore]` on record properties",
+     "Positional record properties marked with `[property: JsonIgnore]` are still written. Works for classes.",
+     "src/Serialization/PropertyResolver.cs"),
+    ("Kotlin", "Coroutine leak when the ViewModel is cleared during a refresh",
+     "If the user leaves the screen while `refresh()` is running, the job keeps running and later writes to a closed database.",
+     "app/src/main/java/com/acme/feed/FeedViewModel.kt"),
+]
+ISSUE_ENDINGS = [
+    "", "\n\nExpected: no crash and the documented behaviour.", "\n\nI think the fix belongs in `{file}`, plus a regression test.",
+    "\n\nVersion: {ver}. Happy to open a PR.", "\n\n### Steps to reproduce\n1. Clone the repo\n2. Run the example in `examples/`\n3. See the error",
+]
+
+
+def repo_issue(rng: random.Random) -> str:
+    lang, title, body, file = rng.choice(REPO_ISSUES)
+    ver = rng.choice(["v1.8.2", "2.3.0", "0.14.1", "5.0.0-beta.2"])
+    head = rng.choice(["{t}\n\n{b}", "## {t}\n\n{b}", "**Bug**: {t}\n\n{b}", "{t}\n{b}", "[{lang}] {t}\n\n{b}"])
+    return head.format(t=title, b=body, lang=lang) + rng.choice(ISSUE_ENDINGS).format(file=file, ver=ver)
+
+
+GENERATORS["deep_coding"] = [(lib_issue, 2), (repo_issue, 1)]
+
+
+# -- computer_use: personal desktop wishes (system and app settings, no GUI words) ----------------
+WISHES = [
+    "set my time zone to {tz}", "make my computer lock itself after {n} minutes away",
+    "turn off the notifications while I'm presenting", "uninstall the {game} game that came with the system",
+    "get back the {thing} I deleted by mistake from the Trash", "open the folder that contains the video I'm watching",
+    "make VS Code open the last workspace every time", "save the current project in VS Code as a workspace",
+    "make VLC remember where I stopped in each video", "make VLC loop the video I have open",
+    "add my name and title as a signature to my emails", "attach the {thing} on my desktop to the email I'm writing, but don't send it",
+    "change my mouse pointer to a bigger size", "make the text on my screen larger, I can barely read it",
+    "set the photo I'm looking at as my lock screen", "stop the laptop from going to sleep when I close the lid",
+    "pin the calculator to my dock", "make Thunderbird check for new mail every 5 minutes",
+    "switch my keyboard layout to {layout}", "connect my bluetooth headphones", "make the night light turn on at sunset",
+    "change the default app for opening pdf files to the document viewer", "rename the {thing} in my Documents to include today's date",
+    "show the battery percentage next to the clock", "make my screenshots save to a folder called Screens",
+    "empty the Trash and clear the recent files list", "add the calendar from my work account to the calendar app",
+    "move the tabs I have open into a new browser window", "restore the browser tabs I closed by accident",
+    "make the spell checker in my word processor use British English", "increase the volume limit above 100%",
+    "set the second monitor to the left of the main one", "disable the touchpad while I'm typing",
+]
+
+
+def desktop_wish(rng: random.Random) -> str:
+    wish = rng.choice(WISHES).format(tz=rng.choice(["UTC+0", "Berlin time", "Pacific time", "Asia/Tokyo"]), n=rng.choice([2, 5, 10]),
+                                     game=rng.choice(["Mahjongg", "Solitaire", "Mines", "Sudoku"]),
+                                     thing=rng.choice(["poster", "photo of the party", "tax form", "resume.pdf", "slides"]),
+                                     layout=rng.choice(["German", "French AZERTY", "Dvorak", "Spanish"]))
+    form = rng.choice(["I want to {w}. Can you help me?", "Could you {w}?", "Please {w}.", "I'd like to {w}.",
+                       "Can you {w} for me?", "{W}.", "help me {w}", "I am using Ubuntu and want to {w}.",
+                       "On my laptop, {w}.", "How can I {w}? Just do it for me please."])
+    return form.replace("{W}", cap(wish)).replace("{w}", wish)
+
+
+GENERATORS["computer_use"] = [(gui_job, 3), (doc_chore, 1), (desktop_wish, 2)]

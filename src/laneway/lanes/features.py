@@ -116,6 +116,16 @@ _GUI_WORDS = frozenset(
         "cart",
         "tab",
         "tabs",
+        "window",
+        "cell",
+        "cells",
+        "font",
+        "bold",
+        "italic",
+        "highlight",
+        "presentation",
+        "inbox",
+        "homepage",
     )
 )
 _REVIEW_WORDS = frozenset(
