@@ -34,6 +34,8 @@ class TrainConfig:
     max_features: int = 60_000
     source_power: float = 0.5
     folds: int = 3
+    #: A source fold for the temperature holds at most this share of the training texts.
+    max_fold_share: float = 0.25
     max_iter: int = 1000
     tol: float = 1e-3
     struct_scale: float = STRUCT_SCALE
@@ -167,25 +169,31 @@ def _fit_temperature(
     cfg: TrainConfig,
     seed: int,
 ) -> float:
-    """Temperature minimising the NLL of out-of-fold predictions.
+    """Temperature minimising the NLL of out-of-fold predictions on sources the model has not seen.
 
-    Two kinds of folds are pooled: stratified random folds (texts like the training texts) and
-    one fold per source whose lanes other sources also teach (texts from a source the model has
-    never seen — what a user's traffic is). The first alone gives over-confident probabilities
-    on new sources, the second alone under-confident ones once every source is in training.
+    One fold per source that (a) holds at most ``cfg.max_fold_share`` of the texts, so that the
+    model fitted without it is nearly the shipped model, and (b) has each of its lanes still
+    taught by another source: texts from a source the model has never seen, which is what a
+    user's traffic is. Stratified random folds (texts like the training texts) make the
+    probabilities over-confident on new sources, and a fold that removes most of the data (the
+    authored bulk) under-confident, so neither is used while a source fold qualifies; random
+    folds are the fallback for data with no such source.
     """
-    rng = np.random.default_rng(seed)
-    folds = np.empty(len(y), dtype=np.int64)
-    for c in np.unique(y):
-        members = np.flatnonzero(y == c)
-        rng.shuffle(members)
-        folds[members] = np.arange(len(members)) % cfg.folds
-    splits = [folds == k for k in range(cfg.folds)]
+    splits: list[np.ndarray[Any, Any]] = []
     for g in np.unique(groups):
         held = groups == g
-        # a source is a useful fold only if each of its lanes is still taught by another source
+        if held.mean() > cfg.max_fold_share:
+            continue
         if all((y[~held] == c).any() for c in np.unique(y[held])):
             splits.append(held)
+    if not splits:
+        rng = np.random.default_rng(seed)
+        folds = np.empty(len(y), dtype=np.int64)
+        for c in np.unique(y):
+            members = np.flatnonzero(y == c)
+            rng.shuffle(members)
+            folds[members] = np.arange(len(members)) % cfg.folds
+        splits = [folds == k for k in range(cfg.folds)]
     all_logits, all_y = [], []
     for test in splits:
         if test.all() or not test.any() or len(np.unique(y[~test])) < 2:

@@ -115,3 +115,29 @@ def test_temperature_search_softens_overconfident_logits() -> None:
     logits = np.array([[8.0, 0.0], [8.0, 0.0], [0.0, 8.0], [0.0, 8.0]])
     y = np.array([0, 1, 1, 0])
     assert best_temperature(logits, y) > 1.0
+
+
+def test_clip_lengths_from_the_config_are_saved_with_the_weights(tmp_path: Path) -> None:
+    config = TrainConfig(folds=2, max_iter=300, head_chars=120, tail_chars=40)
+    clf = train(_records(), config=config)
+    clf.save(tmp_path / "w.npz")
+    again = LaneClassifier.load(tmp_path / "w.npz")
+    assert (again.featurizer.head_chars, again.featurizer.tail_chars) == (120, 40)
+    long_text = TEXTS[Lane.TERMINAL][0] + " filler" * 100
+    assert again.predict(long_text) == clf.predict(long_text)
+
+
+def test_temperature_is_fitted_on_sources_the_model_has_not_seen() -> None:
+    # three small sources that label every text one lane over from a big source with the same
+    # texts: held out, each is predicted confidently and wrongly, so a temperature fitted on them
+    # softens the model; fitted on random folds of the big source's repeated texts, it does not
+    lanes = list(TEXTS)
+    shifted = [
+        LabelledText(t, lanes[(lanes.index(lane) + 1) % len(lanes)], f"small{i % 3}")
+        for lane, texts in TEXTS.items()
+        for i, t in enumerate(texts)
+    ]
+    bulk = [LabelledText(t + " again", lane, "bulk") for lane, texts in TEXTS.items() for t in texts] * 4
+    by_source = train(shifted + bulk, config=TrainConfig(max_iter=300, max_fold_share=0.25))
+    by_random_folds = train(shifted + bulk, config=TrainConfig(max_iter=300, max_fold_share=0.0))
+    assert by_source.temperature > 2 * by_random_folds.temperature
