@@ -148,10 +148,19 @@ class LedgerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     schema: str = "public"
     batch_size: int = 256
     flush_interval_s: float = 0.5
+    #: While the store fails, rows wait in memory (retried with backoff up to ``retry_max_s``);
+    #: past this many, the gateway answers 503 ``ledger_unavailable`` until the store catches up.
+    max_backlog_rows: int = 100_000
+    retry_max_s: float = 5.0
+    #: At shutdown, how long to keep trying the store before rows go to ``spill_path``.
+    close_timeout_s: float = 10.0
+    #: JSON lines of rows the store did not take (``laneway ledger import`` loads them back).
+    #: Empty: ``<path>.unwritten.jsonl`` beside the SQLite file, or the working directory.
+    spill_path: str | None = None
 
     def __post_init__(self) -> None:
-        _positive("batch_size", self.batch_size)
-        _positive("flush_interval_s", self.flush_interval_s)
+        for name in ("batch_size", "flush_interval_s", "max_backlog_rows", "retry_max_s", "close_timeout_s"):
+            _positive(name, getattr(self, name))
 
 
 class Config(msgspec.Struct, forbid_unknown_fields=True, frozen=True):

@@ -187,6 +187,13 @@ class LimitsUnavailableError(InternalError):
     code = "limits_unavailable"
 
 
+class LedgerUnavailableError(InternalError):
+    """The spend ledger is too far behind its store: refuse rather than serve unaccounted."""
+
+    status_code = 503
+    code = "ledger_unavailable"
+
+
 class UpstreamError(HTTPError):
     status_code = 502
     type = "server_error"

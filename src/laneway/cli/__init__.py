@@ -14,6 +14,7 @@ _COMMAND_MODULES = (
     "laneway.cli.plan",
     "laneway.cli.simulate",
     "laneway.cli.keys",
+    "laneway.cli.ledger",
 )
 
 

@@ -52,6 +52,9 @@ class Exchange:
     prior_usage: Usage = NO_USAGE  # replies discarded (failed verification)
     prior_cost_usd: float = 0.0
     settled: bool = False
+    #: False for a request refused because the ledger is full: its row would grow the backlog
+    #: that refused it (it is still counted in the metrics).
+    recorded: bool = True
 
     def apply(self, decision: Decision, decision_id: str) -> None:
         self.lane = decision.lane.value
@@ -113,7 +116,8 @@ def settle(
     exchange.settled = True
     exchange.cost_usd = exchange.prior_cost_usd + price(catalog, exchange.model_served, exchange.usage)
     row = exchange.to_row(now)
-    ledger.write(row)
+    if exchange.recorded:
+        ledger.write(row)
     model = exchange.model_served or "none"
     metrics.requests.labels(exchange.endpoint, exchange.lane, model, exchange.status).inc()
     metrics.latency.labels(exchange.endpoint).observe(row.latency_ms / 1000.0)

@@ -32,6 +32,7 @@ from laneway.gateway.state import Clocks, GatewayState
 from laneway.lanes.classifier import LaneClassifier
 from laneway.lanes.lane import Lane
 from laneway.ledger.base import SpendLedger
+from laneway.ledger.factory import build_ledger
 from laneway.upstream.base import Upstream
 
 log = logging.getLogger("laneway.gateway")
@@ -50,32 +51,6 @@ class MethodNotAllowedError(HTTPError):
     status_code = 405
     type = "invalid_request_error"
     code = "method_not_allowed"
-
-
-def build_ledger(config: Config, env: Mapping[str, str] | None = None) -> SpendLedger:
-    """The ledger ``ledger.backend`` names (not started): SQLite, memory, or PostgreSQL."""
-    settings = config.ledger
-    if settings.backend == "postgres":
-        from laneway.errors import ConfigError
-        from laneway.ledger.postgres import PostgresLedger
-
-        environ = os.environ if env is None else env
-        dsn = settings.dsn or environ.get(settings.dsn_env, "")
-        if not dsn:
-            raise ConfigError("ledger.dsn", f"backend postgres needs ledger.dsn or ${settings.dsn_env}")
-        return PostgresLedger(
-            dsn, schema=settings.schema, batch_size=settings.batch_size,
-            flush_interval_s=settings.flush_interval_s,
-        )  # fmt: skip
-    if settings.path == ":memory:":
-        from laneway.ledger.memory import MemoryLedger
-
-        return MemoryLedger()
-    from laneway.ledger.sqlite import SQLiteLedger
-
-    return SQLiteLedger(
-        settings.path, batch_size=settings.batch_size, flush_interval_s=settings.flush_interval_s
-    )
 
 
 class GatewayApp:

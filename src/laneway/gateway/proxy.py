@@ -21,6 +21,7 @@ from laneway.errors import (
     BadRequestError,
     HTTPError,
     InternalError,
+    LedgerUnavailableError,
     UpstreamError,
     UpstreamUnavailableError,
 )
@@ -86,6 +87,7 @@ class ProxyHandler:
             raw = await read_body(receive, st.config.server.max_body_bytes, headers.get("content-length"))
             runtime = self._runtime()
             admitted = await RequestAdmission.authenticate(runtime.admission, headers.get("authorization"))
+            self._check_ledger(ex)  # after auth: a caller without a key learns nothing about the ledger
             ex.key_id = admitted.key_id
             watcher = DisconnectWatch(receive, reply, asyncio.current_task())
             await self._serve(raw, headers, reply, ex, runtime, admitted)
@@ -134,6 +136,14 @@ class ProxyHandler:
         if runtime is None:
             raise UpstreamUnavailableError("laneway is starting or stopping; try again")
         return runtime
+
+    def _check_ledger(self, ex: Exchange) -> None:
+        if self.state.ledger.full:
+            ex.recorded = False
+            raise LedgerUnavailableError(
+                "laneway cannot record spend right now (its ledger store is failing and the backlog "
+                "is full); try again shortly"
+            )
 
     async def _serve(
         self,

@@ -83,7 +83,7 @@ class GatewayState:
 
     @property
     def ready(self) -> bool:
-        return self.runtime is not None and self.ledger_started
+        return self.runtime is not None and self.ledger_started and not self.ledger.full
 
     async def start(self) -> None:
         server = self.config.server

@@ -52,6 +52,11 @@ class SpendLedger(Protocol):
 
     def write(self, row: LedgerRow) -> None: ...
 
+    @property
+    def full(self) -> bool:
+        """Too many rows wait for a failing store: take no new requests until it catches up."""
+        ...
+
     async def flush(self) -> None: ...
 
     async def close(self) -> None: ...  # flushes everything written so far

@@ -15,6 +15,10 @@ class MemoryLedger:
     async def start(self) -> None:
         return None
 
+    @property
+    def full(self) -> bool:
+        return False  # a list never falls behind
+
     def write(self, row: LedgerRow) -> None:
         if self._closed:
             raise LedgerClosedError(f"ledger is closed; row {row.request_id} not written")

@@ -1,24 +1,21 @@
 """The PostgreSQL :class:`SpendLedger` (asyncpg): one table shared by every replica.
 
-``write()`` only appends to an :class:`asyncio.Queue`. One writer task per process takes up to
-``batch_size`` rows, waits at most ``flush_interval_s`` for a batch to fill, and sends it with one
-``COPY`` (``copy_records_to_table``). ``flush()`` returns once every row written before it is
-committed; ``close()`` flushes first. The table is indexed by ``(key_id, ts)`` (per-key spend
+Rows are queued and batched by a :class:`~laneway.ledger.writer.BatchWriter` (one per process:
+retries while PostgreSQL is unreachable, spills what it cannot write at close); each batch goes in
+with one ``COPY`` (``copy_records_to_table``). ``flush()`` returns once every row written before it
+is committed; ``close()`` flushes first. The table is indexed by ``(key_id, ts)`` (per-key spend
 over a window, e.g. to reseed a budget) and ``ts``, from the start.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import logging
 from collections.abc import Sequence
 from typing import Any
 
 from laneway.keys.postgres import import_asyncpg, quote_identifier
-from laneway.ledger.base import LedgerClosedError, LedgerRow, stop_task
-
-logger = logging.getLogger(__name__)
+from laneway.ledger.base import LedgerClosedError, LedgerRow
+from laneway.ledger.writer import BatchWriter, WriterOptions, spill_path_for
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(LedgerRow))
 _PG_TYPES = {"str": "TEXT", "float": "DOUBLE PRECISION", "int": "BIGINT", "bool": "BOOLEAN"}
@@ -31,7 +28,6 @@ def _column(field: dataclasses.Field[Any]) -> str:
 
 
 _COLUMNS = ", ".join(_column(f) for f in dataclasses.fields(LedgerRow))
-_Item = LedgerRow | asyncio.Future[None]
 
 
 class PostgresLedger:
@@ -44,6 +40,7 @@ class PostgresLedger:
         batch_size: int = 512,
         flush_interval_s: float = 0.2,
         pool_size: int = 2,
+        options: WriterOptions | None = None,
     ) -> None:
         self.dsn = dsn
         self.schema = schema
@@ -51,21 +48,32 @@ class PostgresLedger:
         self._qualified = (
             f"{quote_identifier(schema, 'ledger.schema')}.{quote_identifier(table, 'ledger.table')}"
         )
-        self.batch_size = batch_size
-        self.flush_interval_s = flush_interval_s
         self._pool_size = pool_size
         self._pool: Any = None  # asyncpg.Pool (asyncpg ships no types)
-        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
-        self._writer: asyncio.Task[None] | None = None
-        self._closed = False
-        self.rows_written = 0
-        self.rows_failed = 0
+        asyncpg = import_asyncpg()
+        opts = options or WriterOptions()
+        self.writer = BatchWriter(
+            self._commit, store=f"PostgreSQL {self._qualified}",
+            spill_path=spill_path_for(None, opts.spill_path),
+            batch_size=batch_size, flush_interval_s=flush_interval_s,
+            # a row PostgreSQL rejects (a bug) fails on every retry; connection trouble is transient
+            permanent=(asyncpg.DataError, asyncpg.IntegrityConstraintViolationError),
+            retry_max_s=opts.retry_max_s, max_backlog=opts.max_backlog, close_timeout_s=opts.close_timeout_s,
+        )  # fmt: skip
+
+    @property
+    def rows_written(self) -> int:
+        return self.writer.rows_written
+
+    @property
+    def full(self) -> bool:
+        return self.writer.full
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        if self._writer is not None:
+        if self.writer.started:
             return
-        if self._closed:
+        if self.writer.closed:
             raise LedgerClosedError("ledger is closed")
         asyncpg = import_asyncpg()
         self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size)
@@ -78,86 +86,34 @@ class PostgresLedger:
             await conn.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {self._qualified} (key_id, ts)")
             index = quote_identifier(f"{self.table}_ts", "ledger.table")
             await conn.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {self._qualified} (ts)")
-        self._writer = asyncio.create_task(self._write_loop(), name="laneway-ledger-writer")
+        self.writer.start()
 
     def write(self, row: LedgerRow) -> None:
         """Queue ``row``; never blocks. Raises :class:`LedgerClosedError` after ``close()``."""
-        if self._closed:
-            raise LedgerClosedError(f"ledger is closed; row {row.request_id} not written")
-        self._queue.put_nowait(row)
+        self.writer.write(row)
 
     async def flush(self) -> None:
-        if self._writer is None:
+        if not self.writer.started:
             await self.start()
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(done)
-        await done
+        await self.writer.flush()
 
     async def close(self) -> None:
-        if self._closed:
-            return
-        if self._writer is not None:
-            await self.flush()
-        self._closed = True
-        if self._writer is not None:
-            await stop_task(self._writer)
-            self._writer = None
+        await self.writer.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()
 
-    # --- the writer --------------------------------------------------------------------------
-    async def _write_loop(self) -> None:
-        while True:
-            batch: list[LedgerRow] = []
-            waiters: list[asyncio.Future[None]] = []
-            item = await self._queue.get()
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + self.flush_interval_s
-            while True:
-                if isinstance(item, LedgerRow):
-                    batch.append(item)
-                else:
-                    waiters.append(item)
-                if waiters or len(batch) >= self.batch_size:
-                    break
-                try:
-                    item = self._queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    try:
-                        async with asyncio.timeout_at(deadline):
-                            item = await self._queue.get()
-                    except TimeoutError:
-                        break  # the interval passed: commit what we have
-            if batch:
-                await self._commit(batch)
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-
     async def _commit(self, batch: list[LedgerRow]) -> None:
         records = [tuple(getattr(row, name) for name in _FIELDS) for row in batch]
-        asyncpg = import_asyncpg()
-        for attempt in (1, 2):
-            try:
-                async with self._pool.acquire() as conn:
-                    await conn.copy_records_to_table(
-                        self.table, schema_name=self.schema, columns=list(_FIELDS), records=records
-                    )
-            except (asyncpg.PostgresError, OSError) as exc:
-                if attempt == 1:
-                    logger.warning("ledger: writing %d rows failed (%s); retrying once", len(batch), exc)
-                    continue
-                self.rows_failed += len(batch)
-                logger.exception("ledger: %d rows could not be written to %s", len(batch), self._qualified)
-            else:
-                self.rows_written += len(batch)
-                return
+        async with self._pool.acquire() as conn:
+            await conn.copy_records_to_table(
+                self.table, schema_name=self.schema, columns=list(_FIELDS), records=records
+            )
 
     # --- reading -----------------------------------------------------------------------------
     async def rows(self, *, limit: int | None = None) -> Sequence[LedgerRow]:
         """Rows in write order (everything written before the call); with ``limit``, the newest."""
-        if self._writer is not None:
+        if self.writer.started and not self.writer.closed:
             await self.flush()
         select = f"SELECT {', '.join(_FIELDS)} FROM {self._qualified}"
         args: tuple[int, ...] = ()

@@ -1,10 +1,10 @@
 """The SQLite :class:`SpendLedger` (the default): WAL mode, one batching writer off the request path.
 
-``write()`` only appends to an :class:`asyncio.Queue`. One writer task takes what is queued (up to
-``batch_size`` rows), waits at most ``flush_interval_s`` for a batch to fill, and commits it with one
-``executemany`` in a worker thread (``asyncio.to_thread``), so the event loop never blocks on disk.
-``flush()`` returns once every row written before the call is committed; ``close()`` flushes and
-closes (nothing is lost on a graceful stop). ``synchronous=NORMAL`` in WAL mode: a committed batch
+Rows are queued and batched by a :class:`~laneway.ledger.writer.BatchWriter` (retries while the
+file is locked, read-only or the disk is full; spills what it cannot write at close), each batch
+committed with one ``executemany`` in a worker thread (``asyncio.to_thread``), so the event loop
+never blocks on disk. ``flush()`` returns once every row written before the call is committed;
+``close()`` flushes and closes (nothing is lost on a graceful stop). ``synchronous=NORMAL`` in WAL mode: a committed batch
 survives a crash of laneway; only an OS crash or power loss can drop the last batches.
 """
 
@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import operator
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from laneway.ledger.base import LedgerClosedError, LedgerRow, stop_task
-
-logger = logging.getLogger(__name__)
+from laneway.ledger.base import LedgerClosedError, LedgerRow
+from laneway.ledger.writer import BatchWriter, WriterOptions, spill_path_for
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(LedgerRow))
 _BOOL_FIELDS = frozenset({"escalated", "stream"})
@@ -52,28 +50,45 @@ def _from_record(record: Sequence[Any]) -> LedgerRow:
 
 
 class SQLiteLedger:
-    def __init__(self, path: str | Path, *, batch_size: int = 256, flush_interval_s: float = 0.2) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        batch_size: int = 256,
+        flush_interval_s: float = 0.2,
+        options: WriterOptions | None = None,
+    ) -> None:
         self.path = Path(path)
-        self.batch_size = batch_size
-        self.flush_interval_s = flush_interval_s
-        self._queue: asyncio.Queue[LedgerRow | asyncio.Future[None]] = asyncio.Queue()
-        self._urgent = asyncio.Event()
         self._conn: sqlite3.Connection | None = None
         self._db_lock = asyncio.Lock()  # one statement at a time on the shared connection
-        self._writer: asyncio.Task[None] | None = None
-        self._closed = False
-        self.rows_written = 0
-        self.rows_failed = 0
+        self._reopen = False  # the last commit failed: reconnect before the next one
+        opts = options or WriterOptions()
+        self.writer = BatchWriter(
+            self._commit, store=str(self.path),
+            spill_path=spill_path_for(str(self.path), opts.spill_path),
+            batch_size=batch_size, flush_interval_s=flush_interval_s,
+            # a row SQLite rejects (a bug) fails on every retry; locked, readonly, full: transient
+            permanent=(sqlite3.IntegrityError, sqlite3.DataError, sqlite3.ProgrammingError),
+            retry_max_s=opts.retry_max_s, max_backlog=opts.max_backlog, close_timeout_s=opts.close_timeout_s,
+        )  # fmt: skip
+
+    @property
+    def rows_written(self) -> int:
+        return self.writer.rows_written
+
+    @property
+    def full(self) -> bool:
+        return self.writer.full
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        if self._writer is not None:
+        if self.writer.started:
             return
-        if self._closed:
+        if self.writer.closed:
             raise LedgerClosedError("ledger is closed")
         self._conn = await asyncio.to_thread(self._open)
-        self._writer = asyncio.create_task(self._write_loop(), name="laneway-ledger-writer")
+        self.writer.start()
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,89 +102,35 @@ class SQLiteLedger:
 
     def write(self, row: LedgerRow) -> None:
         """Queue ``row``; never blocks. Raises :class:`LedgerClosedError` after ``close()``."""
-        if self._closed:
-            raise LedgerClosedError(f"ledger is closed; row {row.request_id} not written")
-        self._queue.put_nowait(row)
+        self.writer.write(row)
 
     async def flush(self) -> None:
         """Return once every row written before this call is committed."""
-        if self._writer is None:
+        if not self.writer.started:
             await self.start()
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(done)
-        self._urgent.set()
-        await done
+        await self.writer.flush()
 
     async def close(self) -> None:
-        if self._closed:
-            return
-        if self._writer is None and self._queue.empty():
-            self._closed = True
-            return
-        await self.flush()
-        self._closed = True
-        if self._writer is not None:
-            await stop_task(self._writer)
-            self._writer = None
+        await self.writer.close()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             async with self._db_lock:
                 await asyncio.to_thread(conn.close)
 
-    # --- the writer --------------------------------------------------------------------------
-
-    async def _write_loop(self) -> None:
-        while True:
-            batch: list[LedgerRow] = []
-            waiters: list[asyncio.Future[None]] = []
-            self._take(await self._queue.get(), batch, waiters)
-            self._drain(batch, waiters)
-            if batch and len(batch) < self.batch_size and not waiters:
-                if not self._urgent.is_set():
-                    try:
-                        async with asyncio.timeout(self.flush_interval_s):
-                            await self._urgent.wait()
-                    except TimeoutError:
-                        pass  # the interval passed: commit what we have
-                self._drain(batch, waiters)
-            if batch:
-                await self._commit(batch)
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
-            if self._queue.empty():
-                self._urgent.clear()
-
-    def _take(
-        self,
-        item: LedgerRow | asyncio.Future[None],
-        batch: list[LedgerRow],
-        waiters: list[asyncio.Future[None]],
-    ) -> None:
-        if isinstance(item, LedgerRow):
-            batch.append(item)
-        else:
-            waiters.append(item)
-
-    def _drain(self, batch: list[LedgerRow], waiters: list[asyncio.Future[None]]) -> None:
-        """Move queued items into ``batch`` until it is full; stop after a flush marker."""
-        while len(batch) < self.batch_size and not waiters:
-            try:
-                item = self._queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            self._take(item, batch, waiters)
-
     async def _commit(self, batch: list[LedgerRow]) -> None:
         params = [_to_params(row) for row in batch]
-        try:
-            async with self._db_lock:
+        async with self._db_lock:
+            if self._reopen:  # after a failure, a fresh connection (it re-reads the file's schema)
+                old, self._conn = self._conn, None
+                if old is not None:
+                    await asyncio.to_thread(old.close)
+                self._conn = await asyncio.to_thread(self._open)
+                self._reopen = False
+            try:
                 await asyncio.to_thread(self._executemany, params)
-        except sqlite3.Error:
-            self.rows_failed += len(batch)
-            logger.exception("ledger: %d rows could not be written to %s", len(batch), self.path)
-        else:
-            self.rows_written += len(batch)
+            except sqlite3.OperationalError:
+                self._reopen = True
+                raise
 
     def _executemany(self, params: list[tuple[Any, ...]]) -> None:
         conn = self._require_conn()
@@ -192,7 +153,7 @@ class SQLiteLedger:
         else:
             sql = f"{_SELECT} WHERE id IN (SELECT id FROM ledger ORDER BY id DESC LIMIT ?) ORDER BY id"
             params = (max(0, limit),)
-        if self._closed:  # read back after close (e.g. to check nothing was lost)
+        if self.writer.closed:  # read back after close (e.g. to check nothing was lost)
             records = await asyncio.to_thread(self._fetch_once, sql, params)
         else:
             await self.flush()

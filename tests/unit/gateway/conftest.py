@@ -17,6 +17,7 @@ from laneway.config import parse_config
 from laneway.errors import UpstreamTimeoutError
 from laneway.gateway.app import GatewayApp, create_app
 from laneway.gateway.state import Clocks
+from laneway.ledger.base import SpendLedger
 from laneway.ledger.memory import MemoryLedger
 from laneway.upstream import simreplies as sr
 from laneway.upstream.base import UpstreamConnectError, UpstreamRequest, UpstreamStreamError
@@ -145,7 +146,7 @@ class Harness:
     client: httpx.AsyncClient
     mini: FakeUpstream
     codex: FakeUpstream
-    ledger: MemoryLedger
+    ledger: SpendLedger
     clock: ManualClock
     Step: ClassVar[type[Step]] = Step
 
@@ -193,10 +194,11 @@ def make_config(**sections: Any) -> Any:
 async def make_harness() -> AsyncIterator[Any]:
     made: list[Harness] = []
 
-    async def make(**sections: Any) -> Harness:
+    async def make(*, ledger: SpendLedger | None = None, **sections: Any) -> Harness:
+        """A started gateway on fake upstreams; ``ledger`` replaces the in-memory one."""
         clock = ManualClock()
         mini, codex = FakeUpstream("p-mini"), FakeUpstream("p-codex")
-        ledger = MemoryLedger()
+        ledger = ledger or MemoryLedger()
         app = create_app(
             make_config(**sections),
             ledger=ledger,

@@ -13,7 +13,10 @@ import pytest
 
 from laneway.config import parse_config
 from laneway.errors import ConfigError
-from laneway.gateway.app import build_ledger, create_app
+from laneway.gateway.app import (  # build_ledger: re-exported from laneway.ledger.factory
+    build_ledger,
+    create_app,
+)
 
 
 def laneway(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
