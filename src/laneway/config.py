@@ -42,8 +42,18 @@ class PolicySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     escalate_after_shell_failures: int = 3
     #: The model a session escalates to ("codex second").
     escalation_model: str = "gpt-5.3-codex"
+    #: The cost <-> quality knob, for text-classified requests. Empty: the most likely lane wins.
+    #: A number t in (0, 1): the lanes ``escalation_model`` owns win only when the classifier puts
+    #: at least t of its probability on them together, else the likeliest other lane does. Higher
+    #: t: fewer codex calls, lower cost; lower t: more codex, for work where a miss costs more.
+    #: ``laneway plan --codex-threshold`` shows what each setting would cost on your logs.
+    codex_threshold: float | None = None
     #: Output tokens assumed for a cost estimate when the request sets no maximum.
     expected_output_tokens: int = 1000
+
+    def __post_init__(self) -> None:
+        if self.codex_threshold is not None and not 0 < self.codex_threshold < 1:
+            raise ValueError(f"codex_threshold must be between 0 and 1 (got {self.codex_threshold})")
 
 
 class ClassifierSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):

@@ -78,6 +78,9 @@ class Engine:
         why = f"text classifier: {prediction.lane.value} ({prediction.confidence:.2f})"
         if signals:
             why += f" on {signals}"
+        threshold = self.settings.codex_threshold
+        if threshold is not None:
+            prediction, why = self._apply_threshold(prediction, threshold, why)
         if prediction.confidence < self.settings.min_confidence:
             default = self.settings.default_lane
             return LaneCall(
@@ -91,6 +94,23 @@ class Engine:
                 low_confidence=True,
             )
         return LaneCall(prediction.lane, prediction.confidence, (why,))
+
+    def _apply_threshold(
+        self, prediction: TextPrediction, threshold: float, why: str
+    ) -> tuple[TextPrediction, str]:
+        """The cost <-> quality knob: the strong model's lanes together against ``threshold``."""
+        strong = self.settings.escalation_model
+        probs = prediction.probabilities
+        share = sum(p for lane, p in probs.items() if self.catalog.lanes[lane].owner == strong)
+        wants_strong = share >= threshold
+        group = [lane for lane in probs if (self.catalog.lanes[lane].owner == strong) == wants_strong]
+        if not group or prediction.lane in group:
+            return prediction, why
+        lane = max(group, key=lambda candidate: probs[candidate])
+        side = "at or above" if wants_strong else "below"
+        why += f"; {strong} share {share:.2f} {side} codex_threshold {threshold:.2f}: {lane.value}"
+        moved = TextPrediction(lane, probs[lane], probs, prediction.signals)
+        return moved, why
 
     def predict_text(self, text: str) -> TextPrediction:
         """The classifier's prediction for ``text``, remembered (a pure function of the text)."""

@@ -131,3 +131,30 @@ def test_the_library_entry_point(engine: Engine) -> None:
         "estimated_cost_usd",
         "forced",
     }
+
+
+AMBIGUOUS = "Write a Python script that parses the nginx access log and counts requests per status code"
+
+
+def _codex_share(engine: Engine, text: str) -> float:
+    probs = engine.predict_text(text).probabilities
+    return sum(p for lane, p in probs.items() if engine.catalog.lanes[lane].owner == CODEX)
+
+
+def test_the_codex_threshold_moves_a_text_between_the_models_at_its_codex_share(engine: Engine) -> None:
+    share = _codex_share(engine, AMBIGUOUS)
+    assert 0.02 < share < 0.98
+
+    def decided(threshold: float) -> Any:
+        policy = PolicySettings(codex_threshold=threshold, min_confidence=0.0)
+        return Engine.from_config(Config(policy=policy)).decide_text(AMBIGUOUS)
+
+    below, above = decided(share - 0.01), decided(share + 0.01)
+    assert below.model == CODEX and above.model == MINI
+    moved = below if engine.decide_text(AMBIGUOUS).model == MINI else above
+    assert f"share {share:.2f}" in moved.reasons[0] and "codex_threshold" in moved.reasons[0]
+
+
+def test_a_codex_threshold_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="codex_threshold must be between 0 and 1"):
+        PolicySettings(codex_threshold=1.0)

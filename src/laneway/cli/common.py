@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import msgspec
 import typer
 from rich.console import Console
 
 from laneway.config import load_config
 from laneway.engine import Engine
-from laneway.errors import LanewayError
+from laneway.errors import InputError, LanewayError
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -29,8 +30,17 @@ def user_errors() -> Iterator[None]:
         raise fail(str(exc)) from None
 
 
-def engine_from(config: Path | None, classifier: Path | None = None) -> Engine:
+def engine_from(
+    config: Path | None, classifier: Path | None = None, *, codex_threshold: float | None = None
+) -> Engine:
+    """The engine of ``config``; ``codex_threshold`` overrides ``policy.codex_threshold``."""
     cfg = load_config(config)
+    if codex_threshold is not None:
+        try:
+            policy = msgspec.structs.replace(cfg.policy, codex_threshold=codex_threshold)
+        except ValueError as exc:
+            raise InputError(f"--codex-threshold: {exc}") from None
+        cfg = msgspec.structs.replace(cfg, policy=policy)
     if classifier is not None:
         from laneway.lanes.classifier import LaneClassifier
 

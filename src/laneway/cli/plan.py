@@ -95,12 +95,19 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option(min=1, help="Worker processes for inputs over 32 MiB (default: one per CPU)."),
         ] = None,
+        codex_threshold: Annotated[
+            float | None,
+            typer.Option(
+                help="The cost/quality knob (policy.codex_threshold): codex lanes win only at this "
+                "share of the classifier's probability."
+            ),
+        ] = None,
     ) -> None:
         """Which model should own which lane of your work, and what would it cost."""
         with user_errors():
             rates = parse_rates(escalation_rate or [])
             files = expand(paths, parse_format(input_format))
-            engine = engine_from(config)
+            engine = engine_from(config, codex_threshold=codex_threshold)
             with _progress(files) as advance:
                 report = plan_files(
                     engine, files, tier=tier, escalation_rates=rates, progress=advance, jobs=jobs

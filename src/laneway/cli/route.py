@@ -103,6 +103,12 @@ def register(app: typer.Typer) -> None:
         classifier: Annotated[
             Path | None, typer.Option(help="Classifier weights from laneway train.")
         ] = None,
+        codex_threshold: Annotated[
+            float | None,
+            typer.Option(
+                help="The cost/quality knob (policy.codex_threshold), e.g. 0.7 for fewer codex calls."
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """Explain the routing decision for a task text or a wire request."""
@@ -114,7 +120,7 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             raise fail(str(exc)) from None
         with user_errors():
-            engine = engine_from(config, classifier)
+            engine = engine_from(config, classifier, codex_threshold=codex_threshold)
         console = Console()
         headers = _parse_headers(header or [])
         if examples is not None:

@@ -154,7 +154,8 @@ def build(sim: Simulator, *, tier: int, files: int, random_share: float) -> dict
     total = sum(m.records for m in sim.mix.values())
     peaks = peak_tpm(sim)
     assumptions = sim.assumptions.to_dict() | {
-        "random_mix_specialist_share_of_flexible": round(random_share, 4)
+        "random_mix_specialist_share_of_flexible": round(random_share, 4),
+        "codex_threshold": sim.engine.settings.codex_threshold,
     }
     span = None
     if sim.first_ts is not None and sim.last_ts is not None:

@@ -104,3 +104,35 @@ def test_html_and_png_files_are_written(tmp_path: Path) -> None:
     )
     assert sorted(p.name for p in pngs.iterdir()) == ["cost.png", "lanes.png", "tpm.png"]
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs.iterdir())
+
+
+def test_the_codex_threshold_trades_specialist_calls_for_cost(tmp_path: Path) -> None:
+    texts = [
+        "Write a Python script that parses the nginx access log and counts requests per status code",
+        "The deploy script fails with permission denied on /var/run/app.sock; fix it and restart",
+        "Summarise this paragraph in two sentences",
+        "Refactor the payment module so the retry logic lives in one place and add tests",
+        "Open the spreadsheet and bold the header row",
+    ]
+    log = tmp_path / "requests.jsonl"
+    log.write_text("".join(json.dumps({"model": "x", "input": t}) + "\n" for t in texts * 4))
+
+    def laneway_policy(*extra: str) -> dict[str, Any]:
+        result = laneway(str(log), "--format", "json", *extra)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        return {"threshold": report["assumptions"]["codex_threshold"]} | next(
+            p for p in report["policies"] if p["policy"] == "laneway"
+        )
+
+    low, plain, high = (
+        laneway_policy("--codex-threshold", "0.05"),
+        laneway_policy(),
+        laneway_policy("--codex-threshold", "0.95"),
+    )
+    assert (low["threshold"], plain["threshold"], high["threshold"]) == (0.05, None, 0.95)
+    assert low["specialist_share"] >= plain["specialist_share"] >= high["specialist_share"]
+    assert low["specialist_share"] > high["specialist_share"]
+    assert low["cost_usd"] > high["cost_usd"]
+    result = laneway(str(log), "--codex-threshold", "2")
+    assert result.returncode == 2 and "codex_threshold must be between 0 and 1" in result.stderr
