@@ -132,8 +132,17 @@ class RetrySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     #: After this many consecutive failures a deployment cools down for ``cooldown_s``.
     cooldown_failures: int = 3
     cooldown_s: float = 30.0
+    #: ``memory``: each process finds a failing deployment for itself. ``redis``: a cooldown one
+    #: replica starts reaches every replica within ``cooldown_sync_s``.
+    cooldowns_backend: Literal["memory", "redis"] = "memory"
+    redis_url: str | None = None  #: empty: the environment variable ``redis_url_env``
+    redis_url_env: str = "LANEWAY_REDIS_URL"
+    redis_prefix: str = "laneway:"
+    cooldown_sync_s: float = 1.0
 
     def __post_init__(self) -> None:
+        if self.cooldown_sync_s <= 0:
+            raise ValueError(f"cooldown_sync_s must be > 0 (got {self.cooldown_sync_s})")
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be >= 1")
         if self.cooldown_failures < 1:

@@ -4,7 +4,7 @@
 total stays within the budget plus one request's maximum cost, and after a graceful stop the
 shared ledger has exactly one row per reply the clients received. A second key's RPM holds across
 the replicas to within one request. A session's pin and its escalation hold whichever replica
-serves the next turn. Needs Redis on 127.0.0.1:6379 and PostgreSQL on
+serves the next turn, and a deployment one replica cools down rests on all of them. Needs Redis on 127.0.0.1:6379 and PostgreSQL on
 127.0.0.1:5432 (database ``test``): skipped with the reason when they are unreachable, unless
 ``LANEWAY_CI=1`` (then it fails).
 """
@@ -91,6 +91,14 @@ def write_config(tmp_path: Path, prefix: str, schema: str) -> Path:
         "keys": {"backend": "postgres", "dsn": POSTGRES_DSN, "schema": schema},
         "limits": {"backend": "redis", "redis_url": REDIS_URL, "redis_prefix": prefix},
         "sessions": {"backend": "redis", "redis_url": REDIS_URL, "redis_prefix": prefix},
+        "retry": {
+            "cooldowns_backend": "redis",
+            "redis_url": REDIS_URL,
+            "redis_prefix": prefix,
+            "cooldown_sync_s": 0.2,
+            "backoff_base_s": 0.01,
+            "backoff_max_s": 0.02,
+        },
         "ledger": {"backend": "postgres", "dsn": POSTGRES_DSN, "schema": schema, "flush_interval_s": 0.1},
         "providers": [{"name": "sim", "type": "simulated", "api_key_env": None}],
     }
@@ -267,4 +275,26 @@ async def test_a_session_keeps_its_pin_and_escalation_on_every_replica(
             r = await turn(http, base, chat("and now something easy", "laneway/routine"), "escalated-session")
             assert r.headers["x-laneway-model"] == CODEX
             assert "failing shell commands" in r.headers["x-laneway-reason"]
+    stop_gracefully(replicas)
+
+
+async def test_a_deployment_one_replica_cools_down_rests_on_the_others(
+    replicas: list[tuple[str, subprocess.Popen[bytes]]],
+) -> None:
+    bases = [url for url, _ in replicas]
+    body = chat("run the nightly cloud task", "laneway/cloud_task")  # codex is its only candidate
+    headers = {"authorization": f"Bearer {MASTER}"}
+    async with httpx.AsyncClient(timeout=60) as http:
+        assert (
+            await http.post(f"{bases[1]}/v1/chat/completions", json=body, headers=headers)
+        ).status_code == 200
+        failing = {**headers, "x-laneway-sim-status": "500"}
+        for _ in range(2):  # 2 attempts each: the third failure in a row starts the cooldown
+            r = await http.post(f"{bases[0]}/v1/chat/completions", json=body, headers=failing)
+            assert r.status_code == 502, r.text
+        await asyncio.sleep(1.0)  # > cooldown_sync_s: every replica has read the shared cooldowns
+        for base in bases[1:]:
+            r = await http.post(f"{base}/v1/chat/completions", json=body, headers=headers)
+            assert r.status_code == 503, r.text
+            assert "sim/gpt-5.3-codex cooling down" in r.json()["error"]["message"]
     stop_gracefully(replicas)

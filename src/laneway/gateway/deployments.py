@@ -26,7 +26,10 @@ class Deployment:
 
 
 class Cooldowns:
-    __slots__ = ("_clock", "_failures", "_until", "cooldown_s", "failures")
+    """This process's view of which deployments rest; ``on_start`` hears of each new cooldown
+    (:class:`~laneway.gateway.cooldown_sync.CooldownSync` shares them across replicas)."""
+
+    __slots__ = ("_clock", "_failures", "_until", "cooldown_s", "failures", "on_start")
 
     def __init__(self, *, failures: int, cooldown_s: float, clock: Callable[[], float]) -> None:
         self.failures = failures
@@ -34,6 +37,13 @@ class Cooldowns:
         self._clock = clock
         self._failures: dict[str, int] = {}
         self._until: dict[str, float] = {}
+        self.on_start: Callable[[str, float], None] | None = None
+
+    def adopt(self, key: str, remaining_s: float) -> None:
+        """A cooldown another replica started: ``key`` rests ``remaining_s`` more seconds."""
+        until = self._clock() + remaining_s
+        if until > self._until.get(key, 0.0):
+            self._until[key] = until
 
     def cooling(self, key: str) -> bool:
         until = self._until.get(key)
@@ -51,6 +61,8 @@ class Cooldowns:
         self._failures[key] = count
         if count >= self.failures and key not in self._until:
             self._until[key] = self._clock() + self.cooldown_s
+            if self.on_start is not None:
+                self.on_start(key, self.cooldown_s)
             return True
         return False
 

@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from laneway.admission import Admission
 from laneway.config import Config
@@ -24,6 +25,9 @@ from laneway.gateway.providers import ProviderPool
 from laneway.gateway.routing import Router
 from laneway.ledger.base import SpendLedger
 from laneway.sessions.base import SessionStore, open_sessions
+
+if TYPE_CHECKING:
+    from laneway.gateway.cooldown_sync import CooldownSync
 
 log = logging.getLogger("laneway.gateway")
 
@@ -67,6 +71,8 @@ class GatewayState:
     runtime: Runtime | None = None
     #: True when the sessions were opened here (then :meth:`stop` closes them).
     owns_sessions: bool = False
+    #: Shares deployment cooldowns across replicas (``retry.cooldowns_backend: redis``).
+    cooldown_sync: CooldownSync | None = None
     ledger_started: bool = False
     banner: str | None = None
     #: The environment admission reads (master key, server secret, Redis URL, PostgreSQL DSN).
@@ -111,6 +117,9 @@ class GatewayState:
         cooldowns = Cooldowns(
             failures=retry.cooldown_failures, cooldown_s=retry.cooldown_s, clock=self.clocks.monotonic
         )
+        if retry.cooldowns_backend == "redis":
+            self.cooldown_sync = self._cooldown_sync(cooldowns)
+            self.cooldown_sync.start()
         dispatcher = Dispatcher(
             table, cooldowns, retry, self.metrics,
             clock=self.clocks.monotonic, sleep=self.clocks.sleep, rng=self.rng, cpu=self.clocks.cpu,
@@ -120,6 +129,15 @@ class GatewayState:
             self.owns_sessions = True
         router = Router(self.engine, self.config.server, self.session_store, set(table.models()))
         self.runtime = Runtime(table, router, dispatcher, admission)
+
+    def _cooldown_sync(self, cooldowns: Cooldowns) -> CooldownSync:
+        from laneway.gateway.cooldown_sync import CooldownSync
+        from laneway.redis_client import connect, resolve_url
+
+        retry = self.config.retry
+        url = resolve_url(retry.redis_url, retry.redis_url_env, self.env, "retry")
+        client = connect(url, field="retry.cooldowns_backend")
+        return CooldownSync(client, cooldowns, prefix=retry.redis_prefix, interval_s=retry.cooldown_sync_s)
 
     async def stop(self) -> None:
         """Close upstreams, flush and close the ledger (every row written so far lands), then
@@ -140,3 +158,6 @@ class GatewayState:
                     if self.owns_sessions and self.sessions is not None:
                         sessions, self.sessions, self.owns_sessions = self.sessions, None, False
                         await sessions.aclose()
+                    if self.cooldown_sync is not None:
+                        sync, self.cooldown_sync = self.cooldown_sync, None
+                        await sync.aclose()
