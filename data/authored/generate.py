@@ -30,7 +30,7 @@ PER_LANE = {
 STYLE_EXTRA = {
     "terminal": 700,
     "deep_coding": 250,
-    "code_review": 200,
+    "code_review": 400,
     "routine": 300,
     "computer_use": 750,
 }
@@ -48,9 +48,9 @@ VOICES_EXTRA = {
 #: files, terse file chores that say "folder"/"Desktop", media jobs in a shell, chores that need a
 #: GUI app, review requests as people write them, puzzles and short questions.
 TASKS_EXTRA = {
-    "terminal": 1700,
+    "terminal": 2000,
     "deep_coding": 600,
-    "code_review": 200,
+    "code_review": 400,
     "routine": 500,
     "computer_use": 800,
 }

@@ -768,3 +768,83 @@ def desktop_wish(rng: random.Random) -> str:
 
 
 GENERATORS["computer_use"] = [(gui_job, 3), (doc_chore, 1), (desktop_wish, 2)]
+
+
+# -- terminal: task files with inputs, an exact output file and its schema -------------------------
+DELIV_DOMAINS = [
+    ("You are a QA engineer for a podcast network", "episode.mp3", "the audio",
+     "find every ad break and the sponsor it names", ["start_sec", "end_sec", "sponsor"]),
+    ("You are a data steward at a hospital", "scans/*.pdf", "the scanned forms",
+     "pull the patient id, the test name and the value with its unit from each form", ["file", "patient_id", "test", "value", "unit"]),
+    ("You review security camera footage for a warehouse", "camera2.mp4", "the footage",
+     "list the intervals in which a forklift is in the loading bay", ["start_sec", "end_sec"]),
+    ("You are an analyst at a logistics company", "shipments/*.csv", "the monthly exports",
+     "compute the on-time rate per carrier, ignoring cancelled shipments", ["carrier", "shipments", "on_time_rate"]),
+    ("You maintain a photo archive", "photos/", "the images",
+     "group near-duplicate photos and keep the sharpest of each group", ["group", "kept", "dropped"]),
+    ("You are an SRE on call", "logs/app-*.log.gz", "the service logs",
+     "find the first error of each incident and the request id that triggered it", ["incident", "timestamp", "request_id", "message"]),
+    ("You are a music librarian", "tracks/*.flac", "the tracks",
+     "measure the tempo and the key of each track", ["track", "bpm", "key"]),
+    ("You are an editor at a news site", "interview.wav", "the interview",
+     "transcribe it and mark every sentence where the speaker quotes a number", ["start_sec", "text"]),
+    ("You are a compliance officer", "contracts/*.docx", "the contracts",
+     "find every clause that sets a termination notice period and extract the period in days", ["file", "clause", "days"]),
+    ("You run a small e-shop", "orders.db", "the SQLite database",
+     "find customers who ordered more than three times in a month and their total spend", ["customer_id", "month", "orders", "total"]),
+]
+DELIV_OUTS = [
+    ("./submission/result.csv", "csv"), ("./output/answer.json", "json"), ("/app/results.tsv", "tsv"),
+    ("./out/report.jsonl", "jsonl"), ("/workspace/output.csv", "csv"),
+]
+DELIV_NOTES = [
+    "The output directory does not exist — create it.", "Timestamps are seconds with one decimal.",
+    "Rows are sorted by the first column.", "Do not modify anything under `./assets/`.",
+    "Only ffmpeg, sox, tesseract, sqlite3 and python3 (with numpy and pandas) are installed.",
+    "Partial credit is given per correct row.", "There is no network access.",
+    "Values must match to within 1%.", "Use UTF-8 and Unix line endings.",
+]
+
+
+def deliverable_spec(rng: random.Random) -> str:
+    role, inp, what, goal, cols = rng.choice(DELIV_DOMAINS)
+    out, kind = rng.choice(DELIV_OUTS)
+    base = rng.choice(["./assets/", "/app/data/", "./input/", "/data/"])
+    title = goal[:1].upper() + goal[1:]
+    parts = [rng.choice(["# Task: {t}\n\n", "# {t}\n\n", "## {t}\n\n", "Task: {t}\n\n"]).format(t=title)]
+    parts.append(rng.choice(["## Objective\n\n", "## Scenario\n\n", "## Background\n\n", ""]))
+    parts.append(f"{role}. From {what} in `{base}{inp}`, {goal}.")
+    parts.append(rng.choice(["\n\nInputs:\n\n", "\n\n## Inputs\n\n", "\n\nYou are given:\n"]))
+    parts.append(f"- `{base}{inp}` — {what}.")
+    if rng.random() < 0.5:
+        parts.append(f"\n- `{base}README.txt` — notes from the person who collected the data.")
+    header = ",".join(cols) if kind != "tsv" else "\t".join(cols)
+    if kind in ("csv", "tsv"):
+        spec = f"Write `{out}` with the header:\n\n```\n{header}\n```\n\nand one row per item."
+    else:
+        obj = ", ".join(f'"{c}": ...' for c in cols)
+        spec = f"Write `{out}` as {'a JSON array' if kind == 'json' else 'one JSON object per line'}:\n\n```json\n[{{{obj}}}]\n```"
+    parts.append(rng.choice(["\n\n## Output\n\n", "\n\n## Output format\n\n", "\n\nDeliverable: "]) + spec)
+    notes = rng.sample(DELIV_NOTES, rng.randint(1, 3))
+    parts.append("\n\n## Notes\n\n" + "\n".join("- " + n for n in notes))
+    return "".join(parts)
+
+
+GENERATORS["terminal"] = [*GENERATORS["terminal"], (deliverable_spec, 3)]
+
+# -- code_review: more hunks, other languages --------------------------------------------------
+HUNKS += [
+    ("src/lib.rs", " pub fn parse(input: &str) -> Result<Config, Error> {\n-    let v: Value = serde_json::from_str(input).unwrap();\n+    let v: Value = serde_json::from_str(input)?;\n"),
+    ("app/models/user.rb", "-  validates :email, presence: true\n+  validates :email, presence: true, uniqueness: { case_sensitive: false }\n"),
+    ("cmd/server/main.go", "-\tlog.Fatal(http.ListenAndServe(\":8080\", mux))\n+\tsrv := &http.Server{Addr: \":8080\", Handler: mux, ReadTimeout: 5 * time.Second}\n+\tlog.Fatal(srv.ListenAndServe())\n"),
+    ("src/components/Modal.vue", "-  mounted() { document.addEventListener('keydown', this.onKey) }\n+  mounted() { document.addEventListener('keydown', this.onKey) },\n+  beforeUnmount() { document.removeEventListener('keydown', this.onKey) }\n"),
+    ("include/buffer.h", "-#define BUF_SIZE 256\n+#define BUF_SIZE 4096\n char *read_line(FILE *f);\n"),
+    ("services/billing/invoice.py", "     total = sum(line.amount for line in lines)\n-    return round(total * 1.2, 2)\n+    return (total * Decimal(\"1.2\")).quantize(Decimal(\"0.01\"))\n"),
+    ("terraform/main.tf", " resource \"aws_s3_bucket\" \"logs\" {\n   bucket = \"acme-logs\"\n-  acl    = \"public-read\"\n+  acl    = \"private\"\n }\n"),
+    ("src/Service/OrderService.php", "-        $order = $this->repo->find($id);\n+        $order = $this->repo->find($id) ?? throw new NotFoundException($id);\n"),
+]
+REVIEW_ASKS += [
+    "Could you give this a once-over? Mostly worried about performance.", "Reviewer notes welcome, especially naming.",
+    "This is my first PR here, please be gentle but thorough.", "Is there a cleaner way to do this?",
+    "what would you flag in review here", "Approve or request changes?", "Check this for bugs and style issues.",
+]
