@@ -85,6 +85,11 @@ class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     auto_aliases: list[str] = msgspec.field(default_factory=lambda: ["laneway/auto", "auto"])
     #: The OpenAI usage tier of the account (1-5): the catalog's per-tier limits apply.
     tier: int = 1
+    #: Requests one process serves at once (streams included); more get 503 ``server_overloaded``
+    #: with ``retry-after: 1`` at once, before any work, instead of queueing without bound.
+    #: 0: no bound. Size it as expected RPS x the longest reply time (an agent turn can take
+    #: minutes).
+    max_in_flight: int = 4096
 
     def __post_init__(self) -> None:
         if not 1 <= self.tier <= 5:
@@ -92,6 +97,8 @@ class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535 (got {self.port})")
         _positive("max_body_bytes", self.max_body_bytes)
+        if self.max_in_flight < 0:
+            raise ValueError(f"max_in_flight must be >= 0 (got {self.max_in_flight})")
 
 
 class ProviderSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):

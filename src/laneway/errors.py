@@ -180,6 +180,13 @@ class InternalError(HTTPError):
     code = "internal_error"
 
 
+class ServerOverloadedError(InternalError):
+    """More requests in flight than ``server.max_in_flight``: refused before any work."""
+
+    status_code = 503
+    code = "server_overloaded"
+
+
 class LimitsUnavailableError(InternalError):
     """The rate-limit / budget store cannot be reached: refuse rather than admit unmetered."""
 

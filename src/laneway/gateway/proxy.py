@@ -22,6 +22,7 @@ from laneway.errors import (
     HTTPError,
     InternalError,
     LedgerUnavailableError,
+    ServerOverloadedError,
     UpstreamError,
     UpstreamUnavailableError,
 )
@@ -29,7 +30,7 @@ from laneway.gateway.accounting import Exchange, price, settle
 from laneway.gateway.auth import RequestAdmission
 from laneway.gateway.deployments import Deployment
 from laneway.gateway.dispatch import BuildRequest, Served
-from laneway.gateway.http import ClientGone, Receive, Scope, Send, read_body, request_headers
+from laneway.gateway.http import ClientGone, Receive, Scope, Send, read_body, request_headers, send_error
 from laneway.gateway.reply import DisconnectWatch, Reply, upstream_headers
 from laneway.gateway.rewrite import UpstreamBody, client_wants_usage
 from laneway.gateway.routing import Route, new_id
@@ -71,9 +72,13 @@ def forward_headers(headers: Mapping[str, str]) -> dict[str, str]:
 class ProxyHandler:
     def __init__(self, state: GatewayState) -> None:
         self.state = state
+        self.max_in_flight = state.config.server.max_in_flight or None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, endpoint: str) -> None:
         st = self.state
+        if self.max_in_flight is not None and st.metrics.in_flight.value >= self.max_in_flight:
+            await self._overloaded(send, endpoint)
+            return
         ex = Exchange(
             request_id=new_id("req_"), ts=st.clocks.wall(), start=st.clocks.monotonic(),
             endpoint=endpoint, mode=st.config.server.routing,
@@ -116,6 +121,15 @@ class ProxyHandler:
                     await admitted.close(ex)  # never suspends: nothing can cancel it half-way
                 else:  # shielded: a second cancel must not leak the reservation
                     await asyncio.shield(admitted.close(ex))
+
+    async def _overloaded(self, send: Send, endpoint: str) -> None:
+        """Refused before any work (no body read, no ledger row: that would add to the load)."""
+        self.state.metrics.requests.labels(endpoint, "unrouted", "none", "overloaded").inc()
+        exc = ServerOverloadedError(
+            f"laneway is serving {self.max_in_flight} requests, its limit (server.max_in_flight); "
+            "try again shortly"
+        )
+        await send_error(send, exc, [(b"x-request-id", new_id("req_").encode())])
 
     async def _fail(self, reply: Reply, ex: Exchange, exc: HTTPError) -> None:
         ex.status = "upstream_error" if isinstance(exc, UpstreamError) else "error"

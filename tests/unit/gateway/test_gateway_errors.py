@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -88,3 +89,24 @@ async def test_a_bug_is_a_500_without_a_traceback(make_harness: Any) -> None:
     h.mini.send = broken  # type: ignore[method-assign]
     error = assert_openai_error(await h.chat(model="laneway/routine"), 500)
     assert "secret" not in error["message"]
+
+
+async def test_requests_over_max_in_flight_get_503_at_once_and_the_others_go_on(make_harness: Any) -> None:
+    h = await make_harness(server={"max_in_flight": 2})
+    h.mini.push(h.Step("hang"), h.Step("hang"))
+    hanging = [asyncio.create_task(h.chat(model="laneway/routine")) for _ in range(2)]
+    while len(h.mini.requests) < 2:
+        await asyncio.sleep(0.001)
+    r = await h.chat(model="laneway/routine")
+    assert r.status_code == 503 and r.headers["retry-after"] == "1" and r.headers["x-request-id"]
+    assert r.json()["error"]["code"] == "server_overloaded"
+    assert "server.max_in_flight" in r.json()["error"]["message"]
+    assert len(h.mini.requests) == 2, "refused before any work"
+    metrics = (await h.client.get("/metrics")).text
+    assert 'status="overloaded"} 1.0' in metrics
+    for task in hanging:
+        task.cancel()
+    await asyncio.gather(*hanging, return_exceptions=True)
+    while (await h.client.get("/metrics")).text.count("laneway_in_flight_requests 0.0") == 0:
+        await asyncio.sleep(0.001)
+    assert (await h.chat(model="laneway/routine")).status_code == 200
