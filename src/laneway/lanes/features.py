@@ -114,8 +114,6 @@ _GUI_WORDS = frozenset(
         "website",
         "webpage",
         "cart",
-        "tab",
-        "tabs",
         "window",
         "cell",
         "cells",
