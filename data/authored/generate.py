@@ -52,7 +52,7 @@ TASKS_EXTRA = {
     "deep_coding": 600,
     "code_review": 400,
     "routine": 500,
-    "computer_use": 800,
+    "computer_use": 1000,
 }
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "terminal": terminal.generate,

@@ -848,3 +848,38 @@ REVIEW_ASKS += [
     "This is my first PR here, please be gentle but thorough.", "Is there a cleaner way to do this?",
     "what would you flag in review here", "Approve or request changes?", "Check this for bugs and style issues.",
 ]
+
+
+# -- computer_use: developer-tool and cloud-app settings done through their interfaces ------------
+APP_SETTINGS = [
+    "in VS Code, turn on format on save and set the tab size to 2 in the settings",
+    "make VS Code hide the minimap and the activity bar",
+    "add the folder /home/user/data to the current VS Code workspace",
+    "in VS Code's settings, stop Pylance from reporting missing imports",
+    "install the extension from the .vsix file in Downloads into VS Code",
+    "upload the report.pdf from my Documents to the 'Shared' folder in Google Drive",
+    "convert the docx on the desktop to pdf with the office suite and attach it to a new email to Ana",
+    "in Google Sheets, share the budget sheet with edit access for mark@example.com",
+    "in the Jupyter notebook that is open, run all cells and save the output as html from the File menu",
+    "in the open Colab notebook, switch the runtime to GPU",
+    "change the default download folder in Chrome to ~/Downloads/browser",
+    "in Slack, set my status to 'in a meeting' until 3pm",
+    "in Zoom's settings, turn off my video when joining a meeting",
+    "log in to the router's web page and change the wifi password",
+    "in the PDF reader, fill in the form fields with my address and save a copy",
+    "in Thunderbird, import the contacts from contacts.csv into the address book",
+    "on the GitHub website, create a new repository called notes with a README",
+    "in the Docker Desktop app, turn on the Kubernetes option",
+    "in Postman, import the collection file from the desktop and run it",
+    "open the project in IntelliJ and change the JDK to version 17 in project structure",
+]
+
+
+def app_setting(rng: random.Random) -> str:
+    task = rng.choice(APP_SETTINGS)
+    form = rng.choice(["{T}.", "Please {t}.", "Can you {t}?", "I'd like you to {t}.", "{T}", "Help me {t}.",
+                       "Could you {t} for me? I'm not sure where the option is.", "Task: {t}."])
+    return form.replace("{T}", cap(task)).replace("{t}", task)
+
+
+GENERATORS["computer_use"] = [*GENERATORS["computer_use"], (app_setting, 2)]
