@@ -15,7 +15,7 @@ from typing import Any
 
 from laneway.keys.postgres import import_asyncpg, quote_identifier
 from laneway.ledger.base import LedgerClosedError, LedgerRow
-from laneway.ledger.writer import BatchWriter, WriterOptions, spill_path_for
+from laneway.ledger.writer import BatchedLedger, BatchWriter, WriterOptions, spill_path_for
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(LedgerRow))
 _PG_TYPES = {"str": "TEXT", "float": "DOUBLE PRECISION", "int": "BIGINT", "bool": "BOOLEAN"}
@@ -30,7 +30,7 @@ def _column(field: dataclasses.Field[Any]) -> str:
 _COLUMNS = ", ".join(_column(f) for f in dataclasses.fields(LedgerRow))
 
 
-class PostgresLedger:
+class PostgresLedger(BatchedLedger):
     def __init__(
         self,
         dsn: str,
@@ -61,20 +61,8 @@ class PostgresLedger:
             retry_max_s=opts.retry_max_s, max_backlog=opts.max_backlog, close_timeout_s=opts.close_timeout_s,
         )  # fmt: skip
 
-    @property
-    def rows_written(self) -> int:
-        return self.writer.rows_written
-
-    @property
-    def full(self) -> bool:
-        return self.writer.full
-
     # --- lifecycle ---------------------------------------------------------------------------
-    async def start(self) -> None:
-        if self.writer.started:
-            return
-        if self.writer.closed:
-            raise LedgerClosedError("ledger is closed")
+    async def _open_store(self) -> None:
         asyncpg = import_asyncpg()
         self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size)
         async with self._pool.acquire() as conn:
@@ -86,16 +74,6 @@ class PostgresLedger:
             await conn.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {self._qualified} (key_id, ts)")
             index = quote_identifier(f"{self.table}_ts", "ledger.table")
             await conn.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {self._qualified} (ts)")
-        self.writer.start()
-
-    def write(self, row: LedgerRow) -> None:
-        """Queue ``row``; never blocks. Raises :class:`LedgerClosedError` after ``close()``."""
-        self.writer.write(row)
-
-    async def flush(self) -> None:
-        if not self.writer.started:
-            await self.start()
-        await self.writer.flush()
 
     async def close(self) -> None:
         await self.writer.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from laneway.ledger.base import LedgerClosedError, LedgerRow
-from laneway.ledger.writer import BatchWriter, WriterOptions, spill_path_for
+from laneway.ledger.writer import BatchedLedger, BatchWriter, WriterOptions, spill_path_for
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(LedgerRow))
 _BOOL_FIELDS = frozenset({"escalated", "stream"})
@@ -49,7 +49,7 @@ def _from_record(record: Sequence[Any]) -> LedgerRow:
     return LedgerRow(**values)
 
 
-class SQLiteLedger:
+class SQLiteLedger(BatchedLedger):
     def __init__(
         self,
         path: str | Path,
@@ -72,23 +72,10 @@ class SQLiteLedger:
             retry_max_s=opts.retry_max_s, max_backlog=opts.max_backlog, close_timeout_s=opts.close_timeout_s,
         )  # fmt: skip
 
-    @property
-    def rows_written(self) -> int:
-        return self.writer.rows_written
-
-    @property
-    def full(self) -> bool:
-        return self.writer.full
-
     # --- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        if self.writer.started:
-            return
-        if self.writer.closed:
-            raise LedgerClosedError("ledger is closed")
+    async def _open_store(self) -> None:
         self._conn = await asyncio.to_thread(self._open)
-        self.writer.start()
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,16 +86,6 @@ class SQLiteLedger:
         for statement in _SCHEMA:
             conn.execute(statement)
         return conn
-
-    def write(self, row: LedgerRow) -> None:
-        """Queue ``row``; never blocks. Raises :class:`LedgerClosedError` after ``close()``."""
-        self.writer.write(row)
-
-    async def flush(self) -> None:
-        """Return once every row written before this call is committed."""
-        if not self.writer.started:
-            await self.start()
-        await self.writer.flush()
 
     async def close(self) -> None:
         await self.writer.close()

@@ -240,3 +240,39 @@ def spill_path_for(store_path: str | None, configured: str | None) -> Path:
     if store_path and store_path != ":memory:":
         return Path(f"{store_path}.unwritten.jsonl")
     return Path(f"laneway-ledger-unwritten-{int(time.time())}.jsonl")
+
+
+class BatchedLedger:
+    """What the SQLite and PostgreSQL ledgers share: a :class:`BatchWriter` and the calls that
+    only use it. A subclass sets ``writer`` and opens its store in :meth:`_open_store`."""
+
+    writer: BatchWriter
+
+    async def _open_store(self) -> None:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        if self.writer.started:
+            return
+        if self.writer.closed:
+            raise LedgerClosedError("ledger is closed")
+        await self._open_store()
+        self.writer.start()
+
+    @property
+    def rows_written(self) -> int:
+        return self.writer.rows_written
+
+    @property
+    def full(self) -> bool:
+        return self.writer.full
+
+    def write(self, row: LedgerRow) -> None:
+        """Queue ``row``; never blocks. Raises :class:`LedgerClosedError` after ``close()``."""
+        self.writer.write(row)
+
+    async def flush(self) -> None:
+        """Return once every row written before this call is committed."""
+        if not self.writer.started:
+            await self.start()
+        await self.writer.flush()

@@ -1,8 +1,7 @@
-"""A failing store loses no row: retries with backoff, backpressure, spill at close, import back.
+"""A failing store loses no row: retries with backoff, spill at close, import back.
 
-The failures are real SQLite errors, made with triggers on the ledger table: one calling a function
-that does not exist (``OperationalError``, what a locked or unwritable database raises: transient)
-and one that aborts every insert (``IntegrityError``: the store rejects the rows, permanent).
+The failures are real SQLite errors (``sqlite_store`` in tests/conftest.py: triggers on the ledger
+table that raise ``OperationalError``, transient, or ``IntegrityError``, permanent).
 """
 
 from __future__ import annotations
@@ -10,49 +9,29 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from laneway.ledger.base import LedgerRow
 from laneway.ledger.spill import read_spill
 from laneway.ledger.sqlite import SQLiteLedger
-from laneway.ledger.writer import WriterOptions
-
-DOWN = "CREATE TRIGGER down BEFORE INSERT ON ledger BEGIN SELECT laneway_store_is_down(); END"
-REJECT = "CREATE TRIGGER reject BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'rejected'); END"
-
-
-def sql(path: Path, statement: str) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute(statement)
-    finally:
-        conn.close()
-
-
-def ledger_at(path: Path, **options: Any) -> SQLiteLedger:
-    opts = WriterOptions(**{"retry_max_s": 0.05, "close_timeout_s": 0.3, **options})
-    return SQLiteLedger(path, batch_size=4, flush_interval_s=0.01, options=opts)
 
 
 async def test_rows_wait_out_a_failing_store_and_all_land_once_it_is_back(
-    tmp_path: Path, make_row: Callable[..., LedgerRow]
+    sqlite_store: Any, make_row: Callable[..., LedgerRow]
 ) -> None:
-    db = tmp_path / "l.db"
-    ledger = ledger_at(db)
+    ledger = sqlite_store.ledger()
     await ledger.start()
-    sql(db, DOWN)
+    sqlite_store.down()
     for i in range(10):
         ledger.write(make_row(i))
     while ledger.writer.failing is None:  # the writer has met the failure and keeps the batch
         await asyncio.sleep(0.01)
     assert "no such function" in ledger.writer.failing
     assert ledger.writer.backlog == 10 and ledger.rows_written == 0
-    sql(db, "DROP TRIGGER down")
+    sqlite_store.up()
     await ledger.flush()
     assert ledger.writer.failing is None and ledger.writer.backlog == 0
     assert [r.request_id for r in await ledger.rows()] == [f"req-{i}" for i in range(10)]
@@ -61,28 +40,28 @@ async def test_rows_wait_out_a_failing_store_and_all_land_once_it_is_back(
 
 
 async def test_rows_still_unwritten_at_close_go_to_the_spill_file_and_import_back(
-    tmp_path: Path, make_row: Callable[..., LedgerRow]
+    sqlite_store: Any, make_row: Callable[..., LedgerRow]
 ) -> None:
-    db = tmp_path / "l.db"
-    ledger = ledger_at(db)
+    db = sqlite_store.path
+    ledger = sqlite_store.ledger()
     await ledger.start()
     ledger.write(make_row(0))
     await ledger.flush()
-    sql(db, DOWN)
+    sqlite_store.down()
     for i in range(1, 8):
         ledger.write(make_row(i))
     await ledger.close()  # gives up after close_timeout_s
-    spill = tmp_path / "l.db.unwritten.jsonl"
+    spill = sqlite_store.path.with_name("l.db.unwritten.jsonl")
     assert ledger.writer.spill_path == spill
     read = read_spill(spill)
     assert [r.request_id for r in read.rows] == [f"req-{i}" for i in range(1, 8)]
     assert read.rows[3] == make_row(4) and not read.bad
 
-    sql(db, "DROP TRIGGER down")
+    sqlite_store.up()
     with spill.open("a") as out:
         out.write("{not json\n")
         out.write(json.dumps({"request_id": "x"}) + "\n")  # not a whole row
-    config = tmp_path / "laneway.yaml"
+    config = sqlite_store.path.with_name("laneway.yaml")
     config.write_text(json.dumps({"ledger": {"path": str(db)}}))
     cmd = [sys.executable, "-m", "laneway", "ledger", "import", str(spill), "--config", str(config)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -99,22 +78,21 @@ async def test_rows_still_unwritten_at_close_go_to_the_spill_file_and_import_bac
 
 
 async def test_rows_the_store_rejects_are_spilled_at_once_and_the_rest_go_on(
-    tmp_path: Path, make_row: Callable[..., LedgerRow]
+    sqlite_store: Any, make_row: Callable[..., LedgerRow]
 ) -> None:
-    db = tmp_path / "l.db"
-    ledger = ledger_at(db)
+    ledger = sqlite_store.ledger()
     await ledger.start()
-    sql(db, REJECT)
+    sqlite_store.reject()
     for i in range(3):
         ledger.write(make_row(i))
     await ledger.flush()  # returns: a rejected batch is not retried forever
     assert ledger.writer.rows_spilled == 3 and ledger.writer.backlog == 0
-    sql(db, "DROP TRIGGER reject")
+    sqlite_store.up()
     ledger.write(make_row(3))
     await ledger.flush()
     assert [r.request_id for r in await ledger.rows()] == ["req-3"]
     await ledger.close()
-    assert [r.request_id for r in read_spill(tmp_path / "l.db.unwritten.jsonl").rows] == [
+    assert [r.request_id for r in read_spill(sqlite_store.path.with_name("l.db.unwritten.jsonl")).rows] == [
         "req-0",
         "req-1",
         "req-2",
