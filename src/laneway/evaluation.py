@@ -28,6 +28,10 @@ Owner = Callable[[Lane], str]
 Fit = Callable[[Sequence["LabelledText"]], Decider]
 
 ECE_BINS = 10
+#: A source is "small" in a leave-one-source-out run when it holds at most this share of the
+#: records: its fold is predicted by a model trained on nearly everything, like a new source
+#: in real traffic (the same rule as the temperature's folds in :mod:`laneway.training`).
+SMALL_SOURCE_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +218,14 @@ def expected_calibration_error(
 # -- leave one source out --------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class LosoReport:
-    """Each source predicted by a decider fitted without it; ``overall`` pools every fold."""
+    """Each source predicted by a decider fitted without it; ``overall`` pools every fold,
+    ``small_sources`` the folds of sources holding at most :data:`SMALL_SOURCE_SHARE` of the
+    records (None when there is none): a big source's fold is predicted by a much weaker model
+    and would dominate ``overall``."""
 
     by_source: dict[str, Report]
     overall: Report
+    small_sources: Report | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -231,6 +239,7 @@ class LosoReport:
                 for s, r in self.by_source.items()
             },
             "overall": self.overall.to_dict(),
+            "small_sources": None if self.small_sources is None else self.small_sources.to_dict(),
         }
 
 
@@ -246,6 +255,7 @@ def leave_one_source_out(
     if len(sources) < 2:
         raise InputError("leave-one-source-out needs records from at least two sources")
     pooled: list[Outcome] = []
+    small: list[Outcome] = []
     by_source: dict[str, Report] = {}
     for source in sources:
         if progress is not None:
@@ -255,7 +265,13 @@ def leave_one_source_out(
         outcomes = decide_all(test, fit(train), owner)
         by_source[source] = summarize(outcomes)
         pooled.extend(outcomes)
-    return LosoReport(by_source=by_source, overall=summarize(pooled))
+        if len(test) <= SMALL_SOURCE_SHARE * len(records):
+            small.extend(outcomes)
+    return LosoReport(
+        by_source=by_source,
+        overall=summarize(pooled),
+        small_sources=summarize(small) if small else None,
+    )
 
 
 def lanes_by_owner(owner: Owner) -> Mapping[Lane, str]:

@@ -142,6 +142,21 @@ def test_leave_one_source_out_never_trains_on_the_held_out_source() -> None:
     assert loso.to_dict()["overall"]["model_accuracy"] == 1.0
 
 
+def test_leave_one_source_out_also_pools_the_small_sources_without_the_bulk() -> None:
+    # "bulk" holds 8 of 12 records: its fold is left out of the small-source figures
+    records = [LabelledText(f"b{i}", Lane.TERMINAL, "bulk") for i in range(8)] + [
+        LabelledText(f"s{i}", Lane.ROUTINE, f"small{i % 2}") for i in range(4)
+    ]
+    answers = {r.text: Lane.ROUTINE for r in records}  # every bulk text is predicted wrongly
+    loso = leave_one_source_out(records, lambda _: fixed(answers), owner)
+    assert loso.overall.n == 12
+    assert loso.overall.model_accuracy == pytest.approx(4 / 12)
+    assert loso.small_sources is not None
+    assert loso.small_sources.n == 4
+    assert loso.small_sources.model_accuracy == 1.0
+    assert loso.to_dict()["small_sources"]["model_accuracy"] == 1.0
+
+
 def test_leave_one_source_out_needs_two_sources() -> None:
     records = [LabelledText("a", Lane.ROUTINE, "only")]
     with pytest.raises(InputError, match="two sources"):
