@@ -90,6 +90,10 @@ class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     #: 0: no bound. Size it as expected RPS x the longest reply time (an agent turn can take
     #: minutes).
     max_in_flight: int = 4096
+    #: Idle keep-alive connections are closed after this long. Longer than a load balancer's
+    #: idle timeout (60 s on the common ones), so the balancer never reuses a connection the
+    #: gateway is closing (uvicorn's own default, 5 s, makes that race a steady trickle of 502s).
+    keep_alive_s: float = 75.0
 
     def __post_init__(self) -> None:
         if not 1 <= self.tier <= 5:
@@ -97,6 +101,7 @@ class ServerSettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535 (got {self.port})")
         _positive("max_body_bytes", self.max_body_bytes)
+        _positive("keep_alive_s", self.keep_alive_s)
         if self.max_in_flight < 0:
             raise ValueError(f"max_in_flight must be >= 0 (got {self.max_in_flight})")
 

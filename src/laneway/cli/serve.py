@@ -79,4 +79,5 @@ def register(app: typer.Typer) -> None:
             # middleware wrapped around every request (a header scan and one more frame)
             proxy_headers=False,
             timeout_graceful_shutdown=30,
+            timeout_keep_alive=int(cfg.server.keep_alive_s),
         )

@@ -6,6 +6,7 @@ name comes from configuration (never from a request) and is validated as an iden
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -29,6 +30,15 @@ def import_asyncpg() -> Any:
     except ModuleNotFoundError as exc:
         raise ConfigError("keys.backend", "postgres needs asyncpg: pip install 'laneway[postgres]'") from exc
     return asyncpg
+
+
+async def close_pool(pool: Any, timeout_s: float = 5.0) -> None:
+    """Close an asyncpg pool gracefully; past ``timeout_s`` (a connection still busy), terminate
+    it, so a stuck query cannot hold a shutdown forever."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout_s)
+    except TimeoutError:
+        pool.terminate()
 
 
 def _key_from_record(r: Any) -> VirtualKey:
@@ -114,4 +124,4 @@ class PostgresKeyStore:
     async def close(self) -> None:
         if self._pool is not None:
             pool, self._pool = self._pool, None
-            await pool.close()
+            await close_pool(pool)

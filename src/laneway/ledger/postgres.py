@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from laneway.keys.postgres import import_asyncpg, quote_identifier
+from laneway.keys.postgres import close_pool, import_asyncpg, quote_identifier
 from laneway.ledger.base import LedgerClosedError, LedgerRow
 from laneway.ledger.writer import BatchedLedger, BatchWriter, WriterOptions, spill_path_for
 
@@ -79,7 +79,7 @@ class PostgresLedger(BatchedLedger):
         await self.writer.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
-            await pool.close()
+            await close_pool(pool)
 
     async def _commit(self, batch: list[LedgerRow]) -> None:
         records = [tuple(getattr(row, name) for name in _FIELDS) for row in batch]
