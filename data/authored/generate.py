@@ -48,8 +48,8 @@ VOICES_EXTRA = {
 #: files, terse file chores that say "folder"/"Desktop", media jobs in a shell, chores that need a
 #: GUI app, review requests as people write them, puzzles and short questions.
 TASKS_EXTRA = {
-    "terminal": 2000,
-    "deep_coding": 600,
+    "terminal": 2100,
+    "deep_coding": 750,
     "code_review": 400,
     "routine": 500,
     "computer_use": 1000,

@@ -471,7 +471,14 @@ LIBS = [("sympy", "simplify(sqrt(x**2))", "x", "Abs(x)"), ("pandas", "df.groupby
         ("sqlalchemy", "session.merge(obj, load=False)", "a duplicate row", "one row"), ("matplotlib", "ax.set_xscale('log'); ax.bar(x, y)", "missing bars", "bars on a log axis"),
         ("pydantic", "Model.model_validate({'a': None})", "a ValidationError", "a model with a=None"), ("xarray", "ds.resample(time='1D').mean()", "a KeyError", "daily means"),
         ("httpx", "client.stream('GET', url)", "a closed stream", "the body"), ("fastapi", "Depends(get_db) in a background task", "a closed session", "an open session"),
-        ("astropy", "Table.read('x.ecsv').write('y.fits')", "lost units", "units kept"), ("sphinx", "autodoc on a dataclass with slots", "a duplicate attribute", "one entry")]
+        ("astropy", "Table.read('x.ecsv').write('y.fits')", "lost units", "units kept"), ("sphinx", "autodoc on a dataclass with slots", "a duplicate attribute", "one entry"),
+        ("scipy", "optimize.minimize(f, x0, method='trust-constr', bounds=b)", "bounds ignored", "a solution inside the bounds"),
+        ("networkx", "nx.shortest_path(G, 'a', 'b', weight='w')", "a path that ignores the weights", "the cheapest path"),
+        ("statsmodels", "sm.OLS(y, X).fit().summary()", "a ZeroDivisionError", "the summary table"),
+        ("shapely", "Polygon(coords).buffer(0).area", "0.0", "the polygon's area"),
+        ("sympy", "solve(x**3 - 1, x, domain=S.Reals)", "three roots", "only the real root"),
+        ("pyarrow", "pq.read_table(path, columns=['a']).to_pandas()", "all columns", "only column a"),
+        ("scikit-image", "transform.resize(img, (64, 64), anti_aliasing=True)", "a float image out of range", "values in [0, 1]")]
 ISSUE_SHAPES = [
     "### Bug description\n\nCalling `{call}` in {lib} gives {got}.\n\n### Code for reproduction\n\n```python\nimport {lib}\n{call}\n```\n\n### Actual outcome\n\n{got}\n\n### Expected outcome\n\n{want}\n\n### Version\n\n{lib} {ver}",
     "{Lib}: `{call}` returns {got} instead of {want}\n\nSince upgrading to {ver}, `{call}` returns {got}. In the previous release it gave {want}. Looks like the change in the internals last month broke it; happy to send a PR if someone points me to the right module.",
@@ -883,3 +890,38 @@ def app_setting(rng: random.Random) -> str:
 
 
 GENERATORS["computer_use"] = [*GENERATORS["computer_use"], (app_setting, 2)]
+
+
+# -- terminal: git housekeeping ---------------------------------------------------------------
+GIT_JOBS = [
+    "create a new branch called {br}, cherry-pick the last two commits from main and push it",
+    "squash the last {n} commits into one with a proper message",
+    "rebase {br} onto the latest main and resolve the conflicts in {file}",
+    "undo the last commit but keep the changes staged",
+    "find which commit deleted {file} and restore it",
+    "tag the current commit as v{ver} and push the tag",
+    "remove the large file that was committed by mistake from the whole history",
+    "stash my local changes, pull, and re-apply them",
+    "create a new repository in {dir}, add a .gitignore for Python and make the first commit",
+    "set up a pre-commit hook that runs the linter before every commit",
+    "move the last {n} commits from main to a new branch {br}",
+    "rename the branch {br} to {br2} locally and on the remote",
+    "merge {br} into main without a fast-forward and push",
+    "show who last changed each line of {file}",
+    "clone the repo with its submodules and check out the tag v{ver}",
+    "revert the merge commit that broke the build and push the revert",
+]
+
+
+def git_job(rng: random.Random) -> str:
+    task = rng.choice(GIT_JOBS).format(
+        br=rng.choice(["feature-x", "fix/login", "release-2.1", "experiment", "hotfix"]),
+        br2=rng.choice(["main-old", "legacy", "feature/y"]), n=rng.choice([2, 3, 5]),
+        file=rng.choice(["src/app.py", "README.md", "config.yaml", "package.json"]),
+        ver=rng.choice(["1.4.0", "2.0.1", "0.9.0"]), dir=rng.choice(["~/projects/notes", "/srv/repo", "this folder"]))
+    form = rng.choice(["{T}.", "{T}", "Can you {t}?", "Please {t}.", "git: {t}", "How do I {t}?", "I need to {t}.",
+                       "{T} — the repo is in the current directory.", "help me {t}"])
+    return form.replace("{T}", cap(task)).replace("{t}", task)
+
+
+GENERATORS["terminal"] = [*GENERATORS["terminal"], (git_job, 1)]
