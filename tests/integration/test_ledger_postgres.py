@@ -121,8 +121,9 @@ async def test_rows_written_while_postgres_is_unreachable_land_once_it_is_back(
     await proxy.stop()  # the network to PostgreSQL is gone: every connection cut, none accepted
     for i in range(1, 21):
         ledger.write(make_row(i))
-    while ledger.writer.failing is None:
-        await asyncio.sleep(0.02)
+    async with asyncio.timeout(30):  # a bound, so a regression fails instead of hanging
+        while ledger.writer.failing is None:
+            await asyncio.sleep(0.02)
     assert ledger.writer.backlog == 20 and ledger.rows_written == 1
     await proxy.start()  # back on the same port
     await ledger.flush()

@@ -95,8 +95,9 @@ async def test_requests_over_max_in_flight_get_503_at_once_and_the_others_go_on(
     h = await make_harness(server={"max_in_flight": 2})
     h.mini.push(h.Step("hang"), h.Step("hang"))
     hanging = [asyncio.create_task(h.chat(model="laneway/routine")) for _ in range(2)]
-    while len(h.mini.requests) < 2:
-        await asyncio.sleep(0.001)
+    async with asyncio.timeout(30):
+        while len(h.mini.requests) < 2:
+            await asyncio.sleep(0.001)
     r = await h.chat(model="laneway/routine")
     assert r.status_code == 503 and r.headers["retry-after"] == "1" and r.headers["x-request-id"]
     assert r.json()["error"]["code"] == "server_overloaded"
@@ -107,6 +108,7 @@ async def test_requests_over_max_in_flight_get_503_at_once_and_the_others_go_on(
     for task in hanging:
         task.cancel()
     await asyncio.gather(*hanging, return_exceptions=True)
-    while (await h.client.get("/metrics")).text.count("laneway_in_flight_requests 0.0") == 0:
-        await asyncio.sleep(0.001)
+    async with asyncio.timeout(30):
+        while "laneway_in_flight_requests 0.0" not in (await h.client.get("/metrics")).text:
+            await asyncio.sleep(0.001)
     assert (await h.chat(model="laneway/routine")).status_code == 200

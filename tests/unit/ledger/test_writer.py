@@ -27,8 +27,9 @@ async def test_rows_wait_out_a_failing_store_and_all_land_once_it_is_back(
     sqlite_store.down()
     for i in range(10):
         ledger.write(make_row(i))
-    while ledger.writer.failing is None:  # the writer has met the failure and keeps the batch
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(30):  # a bound, so a regression fails instead of hanging
+        while ledger.writer.failing is None:  # the writer has met the failure and keeps the batch
+            await asyncio.sleep(0.01)
     assert "no such function" in ledger.writer.failing
     assert ledger.writer.backlog == 10 and ledger.rows_written == 0
     sqlite_store.up()
