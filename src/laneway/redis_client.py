@@ -35,3 +35,10 @@ def connect(url: str, *, field: str, max_connections: int = 64, timeout_s: float
     pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=timeout_s)
     client: aioredis.Redis = aioredis.Redis.from_pool(pool)
     return client
+
+
+def redis_errors() -> tuple[type[BaseException], ...]:
+    """What a Redis call raises when Redis is unreachable or refuses (redis-py loaded here)."""
+    from redis.exceptions import RedisError
+
+    return (RedisError, OSError)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from laneway.gateway.deployments import Cooldowns
 from laneway.ledger.base import stop_task
+from laneway.redis_client import redis_errors
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
@@ -34,14 +35,12 @@ class CooldownSync:
         interval_s: float = 1.0,
         wall: Callable[[], float] = time.time,
     ) -> None:
-        from redis.exceptions import RedisError
-
         self.client = client
         self.cooldowns = cooldowns
         self.key = f"{prefix}cooldowns"
         self.interval_s = interval_s
         self._wall = wall
-        self._errors: tuple[type[BaseException], ...] = (RedisError, OSError)
+        self._errors = redis_errors()
         self._task: asyncio.Task[None] | None = None
         self._writes: set[asyncio.Task[None]] = set()
         self._down = False

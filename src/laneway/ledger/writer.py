@@ -128,10 +128,10 @@ class BatchWriter:
                     "ledger: %s still failing after %.1fs (%s); spilling %d unwritten rows",
                     self.store, self.close_timeout_s, self.failing, self.backlog,
                 )  # fmt: skip
-            self.closed = True
+        self.closed = True  # no write from here on
+        if self._task is not None:
             await stop_task(self._task)
             self._task = None
-        self.closed = True
         leftover = [*self._pending, *self._drain_rows()]
         self._pending = []
         if leftover:

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from laneway.redis_client import redis_errors
 from laneway.sessions.base import SessionState
 
 if TYPE_CHECKING:
@@ -55,12 +56,10 @@ class RedisSessionStore:
     """A :class:`~laneway.sessions.base.SessionStore` in Redis (TTL ``ttl_s`` from the last use)."""
 
     def __init__(self, client: aioredis.Redis, *, prefix: str = "laneway:", ttl_s: float = 3600.0) -> None:
-        from redis.exceptions import RedisError
-
         self.client = client
         self.prefix = prefix
         self.ttl_ms = max(1, int(ttl_s * 1000))
-        self._errors: tuple[type[BaseException], ...] = (RedisError, OSError)
+        self._errors = redis_errors()
         self._get = client.register_script(_GET)
         self._pin = client.register_script(_PIN)
         self._escalate = client.register_script(_ESCALATE)
