@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -30,12 +29,11 @@ import pytest
 from laneway.catalog.model import load_catalog
 from laneway.cost import Usage, cost_usd
 
+from ..services import POSTGRES_DSN, REDIS_URL, pg_namespace, redis_namespace
 from .test_gateway_processes import free_port, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-REDIS_URL = os.environ.get("LANEWAY_REDIS_URL", "redis://127.0.0.1:6379/0")
-POSTGRES_DSN = os.environ.get("LANEWAY_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 MASTER = "replica-test-master-key-0123456789"
 SECRET = "replica-test-server-secret-0123456789"
 REPLICAS = 3
@@ -47,42 +45,11 @@ N_RPM = 120
 MINI, CODEX = "gpt-5.4-mini", "gpt-5.3-codex"
 
 
-def _unavailable(what: str, exc: BaseException) -> None:
-    message = f"{what} unreachable ({type(exc).__name__}: {exc})"
-    if os.environ.get("LANEWAY_CI") == "1":
-        pytest.fail(f"{message}; LANEWAY_CI=1 requires it", pytrace=False)
-    pytest.skip(f"{message}; the multi-replica test needs Redis and PostgreSQL")
-
-
 @pytest.fixture
 async def shared() -> AsyncIterator[tuple[str, str]]:
     """A unique Redis prefix and PostgreSQL schema, removed afterwards."""
-    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type stubs
-    import redis.asyncio as aioredis
-    from redis.exceptions import RedisError
-
-    client = aioredis.Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except (RedisError, OSError) as exc:
-        await client.aclose()
-        _unavailable(f"Redis at {REDIS_URL}", exc)
-    try:
-        conn = await asyncpg.connect(POSTGRES_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        await client.aclose()
-        _unavailable(f"PostgreSQL at {POSTGRES_DSN}", exc)
-    tag = uuid.uuid4().hex[:12]
-    prefix, schema = f"laneway-replicas-{tag}:", f"laneway_replicas_{tag}"
-    try:
+    async with redis_namespace() as prefix, pg_namespace() as schema:
         yield prefix, schema
-    finally:
-        keys = [k async for k in client.scan_iter(match=prefix + "*", count=1000)]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await conn.close()
 
 
 def write_config(tmp_path: Path, prefix: str, schema: str) -> Path:

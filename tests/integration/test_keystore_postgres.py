@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from laneway.errors import ConfigError
 from laneway.keys.postgres import PostgresKeyStore
 
+from ..services import load_test_module
+
 pytestmark = pytest.mark.integration
 
 
-def _contract() -> object:
-    name = "laneway_tests_keystore_contract"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "unit" / "keys" / "keystore_contract.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        sys.modules[name] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_c = _contract()
+_c = load_test_module("unit/keys/keystore_contract.py")
 
 
 @pytest.fixture

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from types import ModuleType
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -16,21 +12,13 @@ from laneway.ledger.base import LedgerRow, SpendLedger
 from laneway.ledger.postgres import PostgresLedger
 from laneway.ledger.writer import WriterOptions
 
+from ..services import load_test_module
+
 pytestmark = pytest.mark.integration
-UNIT_LEDGER = Path(__file__).resolve().parents[1] / "unit" / "ledger"
 
 
-def _load(file: str, name: str) -> ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, UNIT_LEDGER / file)
-        assert spec is not None and spec.loader is not None
-        sys.modules[name] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_contract = _load("test_ledger_contract.py", "laneway_tests_ledger_contract")
-_rows = _load("conftest.py", "laneway_tests_ledger_conftest")
+_contract = load_test_module("unit/ledger/test_ledger_contract.py")
+_rows = load_test_module("unit/ledger/conftest.py")
 
 # The contract's tests, collected here with this module's fixtures (a PostgreSQL backend).
 for _name in dir(_contract):

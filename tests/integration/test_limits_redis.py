@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,21 +13,12 @@ from laneway.errors import LimitsUnavailableError
 from laneway.limits.base import Limits, open_limits
 from laneway.limits.settings import LimitsSettings
 
+from ..services import load_test_module
+
 pytestmark = pytest.mark.integration
 
 
-def _contract() -> object:
-    name = "laneway_tests_limits_contract"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "unit" / "limits" / "limits_contract.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        sys.modules[name] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_c = _contract()
+_c = load_test_module("unit/limits/limits_contract.py")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from laneway.sessions.redis import RedisSessionStore
 from laneway.sessions.settings import SessionSettings
 from laneway.testing import ManualClock
 
-from .conftest import redis_namespace
+from ..services import redis_namespace
 
 pytestmark = pytest.mark.integration
 
