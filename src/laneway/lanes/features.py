@@ -58,6 +58,7 @@ STRUCTURAL: Mapping[str, str] = MappingProxyType(
         "#issue_headers": "issue-style sections",
         "#exit_code": "exit code / status",
         "#version": "version number",
+        "#bounds": "contest-style bounds (1 ≤ n ≤ 10^5)",
         "#many_lines": "many lines",
     }
 )
@@ -239,6 +240,15 @@ class Featurizer:
             ("#py_def", ("def ", "class "), re.compile(r"\n[ \t]*(def|class) \w+[(:]")),
             ("#doctest", (">>> ",), re.compile(r"\n[ \t]*>>> ")),
             ("#version", (".",), re.compile(r"\.\d+\.\d")),
+            # programming-contest constraints: chained bounds ("1 ≤ n ≤ 2·10^5", "0 <= a[i] <= 10^9",
+            # "$1 \le n \le 10^5$") or a power of ten; rare outside self-contained problems
+            (
+                "#bounds",
+                ("≤", "<=", "\\le"),
+                re.compile(r"(?:≤|<=|\\leq?)[ \t]*[^\s≤<]{1,20}[ \t]*(?:≤|<=|\\leq?)"),
+            ),
+            ("#bounds", ("10^", "10 ^", "10**"), re.compile(r"10 ?(?:\^|\*\*) ?\{?\d")),
+            ("#bounds", ("10⁴", "10⁵", "10⁶", "10⁹", "10¹"), re.compile(r"")),
         )
         head_checks: tuple[tuple[str, re.Pattern[str]], ...] = (
             (

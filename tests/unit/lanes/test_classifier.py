@@ -94,6 +94,9 @@ def test_weights_without_the_expected_arrays_are_rejected(tmp_path: Path) -> Non
         ("see https://example.com/a for details", "#url"),
         ("the config lives in /etc/nginx/sites-enabled/default", "#abs_path"),
         ("```python\nprint(1)\n```", "#fence"),
+        ("Constraints: 1 ≤ n ≤ 2·10^5", "#bounds"),
+        ("0 <= nums[i] <= 10^9", "#bounds"),
+        ("$1 \\le n \\le 10^5$", "#bounds"),
     ],
 )
 def test_featurizer_sees_the_structure_of_a_text(text: str, feature: str) -> None:
@@ -108,6 +111,13 @@ def test_markdown_headers_and_bullets_are_not_shell_prompts_or_diffs() -> None:
     feats = Featurizer().features("# Task: tidy up\n\n- first item\n- second item\n- third item\n")
     assert "#shell_prompt" not in feats
     assert "#diff_lines" not in feats
+
+
+def test_comparisons_in_code_are_not_contest_bounds() -> None:
+    from laneway.lanes.features import Featurizer
+
+    feats = Featurizer().features("for (i = 0; i <= n; i++) { if (a <= b) x++; }\nif x <= 10: pass")
+    assert "#bounds" not in feats
 
 
 def test_long_texts_are_clipped_to_head_and_tail() -> None:
