@@ -30,8 +30,11 @@ Fit = Callable[[Sequence["LabelledText"]], Decider]
 ECE_BINS = 10
 #: A source is "small" in a leave-one-source-out run when it holds at most this share of the
 #: records: its fold is predicted by a model trained on nearly everything, like a new source
-#: in real traffic (the same rule as the temperature's folds in :mod:`laneway.training`).
-SMALL_SOURCE_SHARE = 0.25
+#: in real traffic (the same rule as the temperature's folds in :mod:`laneway.training`). At
+#: 0.25 the hand-written authored set (17% of the texts) counted as small: the model fitted
+#: without it is clearly weaker, and its fold pushed the temperature to 1.04, leaving the
+#: corpus folds under-confident (ECE 0.065; 0.029 at 0.10).
+SMALL_SOURCE_SHARE = 0.10
 
 
 @dataclass(frozen=True, slots=True)

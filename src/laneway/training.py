@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from laneway.errors import InputError
-from laneway.evaluation import LabelledText
+from laneway.evaluation import SMALL_SOURCE_SHARE, LabelledText
 from laneway.lanes.classifier import STRUCT_SCALE, FloatArray, LaneClassifier
 from laneway.lanes.features import HEAD_CHARS, TAIL_CHARS, Featurizer
 from laneway.lanes.lane import TEXT_LANES, Lane
@@ -35,7 +35,7 @@ class TrainConfig:
     source_power: float = 0.5
     folds: int = 3
     #: A source fold for the temperature holds at most this share of the training texts.
-    max_fold_share: float = 0.25
+    max_fold_share: float = SMALL_SOURCE_SHARE
     max_iter: int = 1000
     tol: float = 1e-3
     struct_scale: float = STRUCT_SCALE
