@@ -80,7 +80,11 @@ class Engine:
             why += f" on {signals}"
         threshold = self.settings.codex_threshold
         if threshold is not None:
+            # the knob is the operator's rule for uncertain texts: it replaces the fallback, which
+            # would otherwise send every text it moved (one lane's probability is often < 0.3)
+            # back to the default lane
             prediction, why = self._apply_threshold(prediction, threshold, why)
+            return LaneCall(prediction.lane, prediction.confidence, (why,))
         if prediction.confidence < self.settings.min_confidence:
             default = self.settings.default_lane
             return LaneCall(

@@ -155,6 +155,18 @@ def test_the_codex_threshold_moves_a_text_between_the_models_at_its_codex_share(
     assert f"share {share:.2f}" in moved.reasons[0] and "codex_threshold" in moved.reasons[0]
 
 
+def test_the_codex_threshold_decides_uncertain_texts_instead_of_the_fallback(engine: Engine) -> None:
+    # a low threshold sends an uncertain text to codex even when the codex lane it lands on has
+    # less than min_confidence of the probability: the fallback would undo the operator's choice
+    share = _codex_share(engine, AMBIGUOUS)
+    policy = PolicySettings(codex_threshold=max(share / 2, 0.01), min_confidence=0.99)
+    decision = Engine.from_config(Config(policy=policy)).decide_text(AMBIGUOUS)
+    assert decision.model == CODEX
+    assert not any("confidence below" in why for why in decision.reasons)
+    unset = Engine.from_config(Config(policy=PolicySettings(min_confidence=0.99))).decide_text(AMBIGUOUS)
+    assert any("confidence below" in why for why in unset.reasons)
+
+
 def test_a_codex_threshold_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ValueError, match="codex_threshold must be between 0 and 1"):
         PolicySettings(codex_threshold=1.0)
