@@ -15,6 +15,7 @@ import json
 import random
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from fragments import code_review, computer_use, deep_coding, routine, styles, tasks, terminal, voices
@@ -63,78 +64,63 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
 }
 
 
+def _fill(
+    rows: list[dict[str, str]],
+    seen: set[str],
+    lane: str,
+    target: int,
+    make: Callable[[random.Random], str],
+    rng: random.Random,
+) -> None:
+    """Append new, distinct texts from ``make`` until ``rows`` holds ``target`` (or 30x tries)."""
+    attempts = 0
+    while len(rows) < target and attempts < target * 30:
+        attempts += 1
+        text = make(rng).strip()
+        if text in seen or not text:
+            continue
+        seen.add(text)
+        rows.append(
+            {
+                "text": text,
+                "lane": lane,
+                "source": "laneway-authored",
+                "id": f"authored:{lane}:{len(rows):04d}",
+            }
+        )
+
+
 def main(seed: int = 7) -> None:
     out = Path(__file__).parent
     for lane, n in PER_LANE.items():
-        rng = random.Random(f"{seed}:{lane}")
         seen: set[str] = set()
-        rows = []
-        attempts = 0
-        while len(rows) < n and attempts < n * 30:
-            attempts += 1
-            text = GENERATORS[lane](rng).strip()
-            if text in seen or not text:
-                continue
-            seen.add(text)
-            rows.append(
-                {
-                    "text": text,
-                    "lane": lane,
-                    "source": "laneway-authored",
-                    "id": f"authored:{lane}:{len(rows):04d}",
-                }
-            )
-        style_rng = random.Random(f"{seed}:{lane}:styles")
-        target = n + STYLE_EXTRA.get(lane, 0)
-        attempts = 0
-        while len(rows) < target and attempts < target * 30:
-            attempts += 1
-            text = styles.generate(lane, style_rng).strip()
-            if text in seen or not text:
-                continue
-            seen.add(text)
-            rows.append(
-                {
-                    "text": text,
-                    "lane": lane,
-                    "source": "laneway-authored",
-                    "id": f"authored:{lane}:{len(rows):04d}",
-                }
-            )
-        voice_rng = random.Random(f"{seed}:{lane}:voices")
-        target = len(rows) + VOICES_EXTRA.get(lane, 0)
-        attempts = 0
-        while len(rows) < target and attempts < target * 30:
-            attempts += 1
-            text = voices.generate(lane, voice_rng).strip()
-            if text in seen or not text:
-                continue
-            seen.add(text)
-            rows.append(
-                {
-                    "text": text,
-                    "lane": lane,
-                    "source": "laneway-authored",
-                    "id": f"authored:{lane}:{len(rows):04d}",
-                }
-            )
-        task_rng = random.Random(f"{seed}:{lane}:tasks")
-        target = len(rows) + TASKS_EXTRA.get(lane, 0)
-        attempts = 0
-        while len(rows) < target and attempts < target * 30:
-            attempts += 1
-            text = tasks.generate(lane, task_rng).strip()
-            if text in seen or not text:
-                continue
-            seen.add(text)
-            rows.append(
-                {
-                    "text": text,
-                    "lane": lane,
-                    "source": "laneway-authored",
-                    "id": f"authored:{lane}:{len(rows):04d}",
-                }
-            )
+        rows: list[dict[str, str]] = []
+        _fill(rows, seen, lane, n, GENERATORS[lane], random.Random(f"{seed}:{lane}"))
+        # each extra family draws from its own seed stream: adding one leaves the others as they were
+        _fill(
+            rows,
+            seen,
+            lane,
+            n + STYLE_EXTRA.get(lane, 0),
+            partial(styles.generate, lane),
+            random.Random(f"{seed}:{lane}:styles"),
+        )
+        _fill(
+            rows,
+            seen,
+            lane,
+            len(rows) + VOICES_EXTRA.get(lane, 0),
+            partial(voices.generate, lane),
+            random.Random(f"{seed}:{lane}:voices"),
+        )
+        _fill(
+            rows,
+            seen,
+            lane,
+            len(rows) + TASKS_EXTRA.get(lane, 0),
+            partial(tasks.generate, lane),
+            random.Random(f"{seed}:{lane}:tasks"),
+        )
         with (out / f"{lane}.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
