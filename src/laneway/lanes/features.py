@@ -49,6 +49,7 @@ STRUCTURAL: Mapping[str, str] = MappingProxyType(
         "#url": "URL",
         "#py_def": "Python function definition",
         "#doctest": "doctest example",
+        "#repl": "interactive session (>>> or In [n]: at line start)",
         "#code_block": "indented code",
         "#gui": "GUI vocabulary",
         "#gui_many": "much GUI vocabulary",
@@ -239,6 +240,10 @@ class Featurizer:
             ("#url", ("http://", "https://", "www."), re.compile(r"")),
             ("#py_def", ("def ", "class "), re.compile(r"\n[ \t]*(def|class) \w+[(:]")),
             ("#doctest", (">>> ",), re.compile(r"\n[ \t]*>>> ")),
+            # a pasted interactive session (not an indented docstring example): how issue
+            # reports show a library's wrong output
+            ("#repl", (">>> ",), re.compile(r"\n>>> \S")),
+            ("#repl", ("In [",), re.compile(r"\nIn \[\d+\]: ")),
             ("#version", (".",), re.compile(r"\.\d+\.\d")),
             # programming-contest constraints: chained bounds ("1 ≤ n ≤ 2·10^5", "0 <= a[i] <= 10^9",
             # "$1 \le n \le 10^5$") or a power of ten; rare outside self-contained problems

@@ -97,6 +97,8 @@ def test_weights_without_the_expected_arrays_are_rejected(tmp_path: Path) -> Non
         ("Constraints: 1 ≤ n ≤ 2·10^5", "#bounds"),
         ("0 <= nums[i] <= 10^9", "#bounds"),
         ("$1 \\le n \\le 10^5$", "#bounds"),
+        ("Wrong result:\n>>> simplify(x**2 - x**2)\nx", "#repl"),
+        ("In [3]: df.groupby('a').sum()\nOut[3]: empty", "#repl"),
     ],
 )
 def test_featurizer_sees_the_structure_of_a_text(text: str, feature: str) -> None:
@@ -118,6 +120,14 @@ def test_comparisons_in_code_are_not_contest_bounds() -> None:
 
     feats = Featurizer().features("for (i = 0; i <= n; i++) { if (a <= b) x++; }\nif x <= 10: pass")
     assert "#bounds" not in feats
+
+
+def test_docstring_examples_are_not_an_interactive_session() -> None:
+    from laneway.lanes.features import Featurizer
+
+    feats = Featurizer().features('def add(a, b):\n    """Sum.\n    >>> add(1, 2)\n    3\n    """\n')
+    assert "#doctest" in feats
+    assert "#repl" not in feats
 
 
 def test_long_texts_are_clipped_to_head_and_tail() -> None:
