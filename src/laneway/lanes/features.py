@@ -50,6 +50,7 @@ STRUCTURAL: Mapping[str, str] = MappingProxyType(
         "#py_def": "Python function definition",
         "#doctest": "doctest example",
         "#repl": "interactive session (>>> or In [n]: at line start)",
+        "#inline_code": "inline code span",
         "#code_block": "indented code",
         "#gui": "GUI vocabulary",
         "#gui_many": "much GUI vocabulary",
@@ -244,6 +245,7 @@ class Featurizer:
             # reports show a library's wrong output
             ("#repl", (">>> ",), re.compile(r"\n>>> \S")),
             ("#repl", ("In [",), re.compile(r"\nIn \[\d+\]: ")),
+            ("#inline_code", ("`",), re.compile(r"`[^`\n]{2,60}`")),
             ("#version", (".",), re.compile(r"\.\d+\.\d")),
             # programming-contest constraints: chained bounds ("1 ≤ n ≤ 2·10^5", "0 <= a[i] <= 10^9",
             # "$1 \le n \le 10^5$") or a power of ten; rare outside self-contained problems

@@ -99,6 +99,7 @@ def test_weights_without_the_expected_arrays_are_rejected(tmp_path: Path) -> Non
         ("$1 \\le n \\le 10^5$", "#bounds"),
         ("Wrong result:\n>>> simplify(x**2 - x**2)\nx", "#repl"),
         ("In [3]: df.groupby('a').sum()\nOut[3]: empty", "#repl"),
+        ("`to_json` ignores `default` for nested dataclasses", "#inline_code"),
     ],
 )
 def test_featurizer_sees_the_structure_of_a_text(text: str, feature: str) -> None:
