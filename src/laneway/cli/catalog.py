@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from laneway.catalog.model import Catalog
@@ -21,11 +22,11 @@ def catalog_table(catalog: Catalog) -> Table:
     table = Table(title="laneway catalog")
     table.add_column("fact", style="bold")
     for name in names:
-        table.add_column(name)
+        table.add_column(escape(name))
     cards = [catalog.models[n] for n in names]
 
     def row(label: str, values: list[str]) -> None:
-        table.add_row(label, *values)
+        table.add_row(label, *map(escape, values))
 
     row("context window", [f"{c.context_window:,}" for c in cards])
     row("max output", [f"{c.max_output_tokens:,}" for c in cards])

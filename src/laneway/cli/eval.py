@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from laneway.catalog import load_catalog
@@ -97,7 +98,7 @@ def _print_report(console: Console, title: str, report: Report) -> None:
     for col in ("source", "n", "model accuracy", "lane accuracy"):
         by_source.add_column(col, justify="left" if col == "source" else "right")
     for source, fig in report.by_source.items():
-        by_source.add_row(source, str(fig.n), f"{fig.model_accuracy:.3f}", f"{fig.lane_accuracy:.3f}")
+        by_source.add_row(escape(source), str(fig.n), f"{fig.model_accuracy:.3f}", f"{fig.lane_accuracy:.3f}")
     console.print(by_source)
     lanes = list(report.confusion)
     matrix = Table(title="confusion (rows: true lane, columns: predicted)")
@@ -114,7 +115,9 @@ def _print_loso(console: Console, loso: LosoReport) -> None:
     for col in ("held-out source", "n", "model accuracy", "lane accuracy", "ECE"):
         table.add_column(col, justify="left" if col == "held-out source" else "right")
     for source, r in loso.by_source.items():
-        table.add_row(source, str(r.n), f"{r.model_accuracy:.3f}", f"{r.lane_accuracy:.3f}", f"{r.ece:.3f}")
+        table.add_row(
+            escape(source), str(r.n), f"{r.model_accuracy:.3f}", f"{r.lane_accuracy:.3f}", f"{r.ece:.3f}"
+        )
     o = loso.overall
     table.add_row(
         "[bold]overall[/]",
@@ -141,7 +144,9 @@ def train_command(
     with user_errors():
         records = read_labelled(files)
         sources = sorted({r.source for r in records})
-        console.print(f"read {len(records)} records from {len(files)} file(s); sources: {sources}")
+        console.print(
+            f"read {len(records)} records from {len(files)} file(s); sources: {sources}", markup=False
+        )
         if holdout_source is not None and holdout_source not in sources:
             raise fail(f"--holdout-source {holdout_source!r} is not a source in the input")
         with console.status("training (features, fit, calibration)"):

@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from laneway.cli.common import user_errors
@@ -86,8 +87,8 @@ def keys_table(keys: list[VirtualKey]) -> Table:
         budget = "-" if key.budget_usd is None else f"${key.budget_usd:g}/{key.period.value}"
         state = "revoked" if key.revoked else ("expired" if key.expired(time.time()) else "active")
         table.add_row(
-            key.id, key.name or "-", budget, str(key.rpm or "-"), str(key.tpm or "-"),
-            ", ".join(key.models) or "all", ", ".join(key.lanes) or "all", info["expires"] or "-", state,
+            key.id, escape(key.name or "-"), budget, str(key.rpm or "-"), str(key.tpm or "-"),
+            escape(", ".join(key.models) or "all"), ", ".join(key.lanes) or "all", info["expires"] or "-", state,
         )  # fmt: skip
     return table
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from laneway.cli.common import engine_from, fail, user_errors
@@ -60,21 +61,22 @@ def _decide_request(engine: Engine, path: Path, headers: dict[str, str]) -> Deci
 
 
 def render(decision: Decision, console: Console, title: str | None = None) -> None:
-    table = Table(title=title, show_header=False, box=None, pad_edge=False)
+    # reasons, model names and file names are data: a "[n]" in them is not console markup
+    table = Table(title=None if title is None else escape(title), show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
     table.add_row("lane", decision.lane.value + (" (forced)" if decision.forced else ""))
-    table.add_row("model", decision.model)
+    table.add_row("model", escape(decision.model))
     table.add_row("confidence", f"{decision.confidence:.2f}")
     table.add_row(
         "est. cost",
         f"${decision.estimated_cost_usd:.6f} (~{decision.estimated_input_tokens} input tokens)",
     )
     for i, reason in enumerate(decision.reasons):
-        table.add_row("why" if i == 0 else "", reason)
+        table.add_row("why" if i == 0 else "", escape(reason))
     for i, c in enumerate(decision.candidates):
         mark = "[green]kept[/]" if c.kept else "[red]dropped[/]"
-        table.add_row("candidates" if i == 0 else "", f"{c.model}: {mark} ({c.why})")
+        table.add_row("candidates" if i == 0 else "", f"{escape(c.model)}: {mark} ({escape(c.why)})")
     console.print(table)
 
 

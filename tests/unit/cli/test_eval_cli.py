@@ -64,6 +64,18 @@ def test_eval_table_output_names_the_figures(app: typer.Typer, tmp_path: Path) -
     assert "by source" in result.stdout
 
 
+def test_eval_table_prints_source_names_verbatim(app: typer.Typer, tmp_path: Path) -> None:
+    # a source name is data: "[bold]" in it is not console markup
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"text": t, "lane": lane, "source": f"[bold]{s}"}) for t, lane, s in RECORDS),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["eval", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "[bold]a" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -31,6 +31,13 @@ def test_route_text_json_has_the_documented_keys() -> None:
     assert isinstance(out["reasons"], list) and out["reasons"]
 
 
+def test_route_table_prints_reasons_verbatim() -> None:
+    # the #repl signal's description holds "[n]", which rich would take for markup and drop
+    result = laneway("route", "Wrong result\nIn [3]: simplify(x - x)\nOut[3]: x")
+    assert result.returncode == 0, result.stderr
+    assert "In [n]:" in " ".join(result.stdout.split())
+
+
 def test_route_tools_and_surface_flags_apply_constraints() -> None:
     out = json.loads(laneway("route", "fix it", "--surface", "codex-cloud", "--json").stdout)
     assert (out["lane"], out["model"]) == ("cloud_task", "gpt-5.3-codex")
