@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -57,9 +58,9 @@ def _lanes(report: dict[str, Any]) -> Table:
     for row in report["lanes"]:
         if not row["records"]:
             continue
-        chose = ", ".join(f"{m} {n}" for m, n in row["laneway_models"].items())
+        chose = escape(", ".join(f"{m} {n}" for m, n in row["laneway_models"].items()))
         table.add_row(
-            row["lane"], row["owner"], str(row["records"]), _pct(row["share"]), str(row["requests"]),
+            row["lane"], escape(row["owner"]), str(row["records"]), _pct(row["share"]), str(row["requests"]),
             _tokens(row["input_tokens"]), _tokens(row["cached_input_tokens"]),
             _tokens(row["output_tokens"]), chose,
         )  # fmt: skip
@@ -75,7 +76,7 @@ def _policies(report: dict[str, Any]) -> Table:
     laneway = next(p["cost_usd"] for p in report["policies"] if p["policy"] == "laneway")
     for p in report["policies"]:
         delta = p["cost_usd"] - laneway
-        peaks = "; ".join(f"{m} {_tokens(v)}" for m, v in (p["peak_tpm"] or {}).items()) or "n/a"
+        peaks = escape("; ".join(f"{m} {_tokens(v)}" for m, v in (p["peak_tpm"] or {}).items()) or "n/a")
         tier_text = (
             "n/a" if p["lowest_tier"] is None and p["peak_tpm"] is None else str(p["lowest_tier"] or "none")
         )
