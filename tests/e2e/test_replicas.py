@@ -127,6 +127,15 @@ async def burst(http: httpx.AsyncClient, bases: list[str], key: str, n: int) -> 
     return await asyncio.gather(*(one(i) for i in range(n)))
 
 
+def log_tails(tmp_path: Path, lines: int = 40) -> str:
+    """The end of every replica's log, for a failure message (pytest's tmp dir is gone by then)."""
+    tails = []
+    for i in range(REPLICAS):
+        text = (tmp_path / f"replica{i}.log").read_text(errors="replace").splitlines()[-lines:]
+        tails.append(f"--- replica{i}.log (last {lines} lines)\n" + "\n".join(text))
+    return "\n".join(tails)
+
+
 async def ledger_rows(schema: str) -> list[dict[str, Any]]:
     import asyncpg
 
@@ -154,10 +163,13 @@ async def test_budget_ledger_and_rpm_hold_across_three_replicas(
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         budget_key, budget_id = await create_key(http, bases[1], budget_usd=BUDGET_USD)
         rpm_key, rpm_id = await create_key(http, bases[2], rpm=RPM)
-        replies = await burst(http, bases, budget_key, N_BUDGET)
-        started = time.monotonic()
-        rpm_replies = await burst(http, bases, rpm_key, N_RPM)
-        rpm_elapsed = time.monotonic() - started
+        try:
+            replies = await burst(http, bases, budget_key, N_BUDGET)
+            started = time.monotonic()
+            rpm_replies = await burst(http, bases, rpm_key, N_RPM)
+            rpm_elapsed = time.monotonic() - started
+        except httpx.TransportError as exc:  # rare in CI: keep what the replicas said about it
+            raise AssertionError(f"{exc!r} during a burst\n{log_tails(tmp_path)}") from exc
     stop_gracefully(replicas)
     rows = await ledger_rows(shared[1])
 
