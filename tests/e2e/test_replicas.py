@@ -74,6 +74,11 @@ def write_config(tmp_path: Path, prefix: str, schema: str) -> Path:
     return path
 
 
+def replica_log(tmp_path: Path, i: int) -> Path:
+    """Where replica ``i`` writes its output."""
+    return tmp_path / f"replica{i}.log"
+
+
 def spawn(config: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LW_MASTER": MASTER, "LW_SECRET": SECRET}
     with log.open("wb") as out:
@@ -91,7 +96,7 @@ def replicas(tmp_path: Path, shared: tuple[str, str]) -> Iterator[list[tuple[str
     try:
         for i in range(REPLICAS):
             port = free_port()
-            started.append((f"http://127.0.0.1:{port}", spawn(config, port, tmp_path / f"replica{i}.log")))
+            started.append((f"http://127.0.0.1:{port}", spawn(config, port, replica_log(tmp_path, i))))
             if i == 0:  # the first creates the schema and tables; the others find them
                 wait_ready(started[0][0], started[0][1])
         for url, proc in started[1:]:
@@ -131,7 +136,7 @@ def log_tails(tmp_path: Path, lines: int = 40) -> str:
     """The end of every replica's log, for a failure message (pytest's tmp dir is gone by then)."""
     tails = []
     for i in range(REPLICAS):
-        text = (tmp_path / f"replica{i}.log").read_text(errors="replace").splitlines()[-lines:]
+        text = replica_log(tmp_path, i).read_text(errors="replace").splitlines()[-lines:]
         tails.append(f"--- replica{i}.log (last {lines} lines)\n" + "\n".join(text))
     return "\n".join(tails)
 
@@ -194,7 +199,7 @@ async def test_budget_ledger_and_rpm_hold_across_three_replicas(
     assert sum(row["key_id"] == rpm_id for row in rows) == N_RPM
     assert {row["key_id"] for row in rows} == {budget_id, rpm_id}
 
-    logs = "".join((tmp_path / f"replica{i}.log").read_text() for i in range(REPLICAS))
+    logs = "".join(replica_log(tmp_path, i).read_text() for i in range(REPLICAS))
     for key in (budget_key, rpm_key):
         secret_part = key.removeprefix("lw-")
         assert secret_part not in logs and secret_part not in repr(rows)
