@@ -1,8 +1,9 @@
 """Fit the lane classifier on labelled texts (needs the ``laneway[train]`` extra: scikit-learn).
 
 The model is a multinomial logistic regression over L2-normalised binary features (words,
-word bigrams, structure; see :mod:`laneway.lanes.features`). Each lane gets the same total
-weight, and inside a lane a source weighs ``sqrt(n)`` rather than ``n`` so that one large source
+word bigrams, structure; see :mod:`laneway.lanes.features`) plus, at a fixed share, a complement
+naive Bayes model over the same features present or absent (its *votes*). Each lane gets the
+same total weight, and inside a lane a source weighs ``sqrt(n)`` rather than ``n`` so that one large source
 does not teach the model its quirks. The softmax temperature is then fitted on out-of-fold
 predictions so the reported confidence is a calibrated probability.
 """
@@ -38,6 +39,10 @@ class TrainConfig:
     max_fold_share: float = SMALL_SOURCE_SHARE
     max_iter: int = 1000
     tol: float = 1e-3
+    #: Complement naive Bayes: additive smoothing, and the share of its log-weights in the
+    #: logits (0 leaves the logistic regression alone).
+    nb_alpha: float = 1.0
+    nb_mix: float = 0.2
     struct_scale: float = STRUCT_SCALE
     #: Characters of a long text's head and tail that are featurized (saved with the weights).
     head_chars: int = HEAD_CHARS
@@ -45,15 +50,17 @@ class TrainConfig:
 
 
 def _sklearn() -> Any:
+    """scikit-learn's ``linear_model`` and ``naive_bayes`` modules."""
     try:
-        from sklearn.linear_model import (  # type: ignore[import-untyped]  # no stubs
-            LogisticRegression,
+        from sklearn import (  # type: ignore[import-untyped]  # no stubs
+            linear_model,
+            naive_bayes,
         )
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             "training the lane classifier needs scikit-learn: pip install 'laneway[train]'"
         ) from exc
-    return LogisticRegression
+    return linear_model, naive_bayes
 
 
 def train(
@@ -75,7 +82,7 @@ def train(
     x = _matrix(feats, vocab, cfg.struct_scale)
     y = np.array([TEXT_LANES.index(r.lane) for r in data])
     w = _sample_weights(data, cfg.source_power)
-    weights, bias = _fit(x, y, w, cfg, seed)
+    weights, votes, bias = _fit(x, y, w, cfg, seed)
     groups = np.array([r.source for r in data])
     temperature = _fit_temperature(x, y, w, groups, cfg, seed) if cfg.folds >= 2 else 1.0
     return LaneClassifier(
@@ -85,6 +92,7 @@ def train(
         temperature=temperature,
         featurizer=featurizer,
         struct_scale=cfg.struct_scale,
+        votes=votes if cfg.nb_mix else None,
     )
 
 
@@ -141,12 +149,15 @@ def _sample_weights(data: Sequence[LabelledText], power: float) -> FloatArray:
 
 def _fit(
     x: Sparse, y: np.ndarray[Any, Any], w: FloatArray, cfg: TrainConfig, seed: int
-) -> tuple[FloatArray, FloatArray]:
-    """Weights ``(n_features, n_text_lanes)`` and bias; lanes absent from ``y`` get -inf-ish."""
-    model = _sklearn()(C=cfg.c, max_iter=cfg.max_iter, tol=cfg.tol, random_state=seed)
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Weights and votes ``(n_features, n_text_lanes)`` and bias; lanes absent from ``y`` get
+    a -inf-ish bias."""
+    linear_model, naive_bayes = _sklearn()
+    model = linear_model.LogisticRegression(C=cfg.c, max_iter=cfg.max_iter, tol=cfg.tol, random_state=seed)
     model.fit(x, y, sample_weight=w)
     n_lanes = len(TEXT_LANES)
     weights = np.zeros((x.shape[1], n_lanes), dtype=np.float32)
+    votes = np.zeros((x.shape[1], n_lanes), dtype=np.float32)
     bias = np.full(n_lanes, -20.0, dtype=np.float32)
     classes = [int(c) for c in model.classes_]
     coef = np.asarray(model.coef_, dtype=np.float32)
@@ -154,11 +165,33 @@ def _fit(
     if len(classes) == 2:  # sklearn stores one row for a binary problem
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         intercept = np.array([-intercept[0] / 2, intercept[0] / 2], dtype=np.float32)
+    if cfg.nb_mix:
+        # complement NB scores a text by summing per-feature log-weights over the features
+        # present; centred per feature across the lanes (softmax ignores a shift shared by all
+        # lanes), so float16 keeps the differences that decide
+        nb = naive_bayes.ComplementNB(alpha=cfg.nb_alpha).fit(_present(x), y, sample_weight=w)
+        log_w = np.asarray(nb.feature_log_prob_, dtype=np.float64)
+        nb_coef = (cfg.nb_mix * (log_w - log_w.mean(axis=0))).astype(np.float32)
     for row, c in enumerate(classes):
         weights[:, c] = coef[row]
         bias[c] = intercept[row]
-    # Ship what is saved: float16 weights, so a trained and a reloaded model agree exactly.
-    return weights.astype(np.float16).astype(np.float32), bias
+        if cfg.nb_mix:
+            votes[:, c] = nb_coef[row]
+    # Ship what is saved: float16, so a trained and a reloaded model agree exactly.
+    return weights.astype(np.float16).astype(np.float32), votes.astype(np.float16).astype(np.float32), bias
+
+
+def _present(x: Sparse) -> Sparse:
+    """The feature matrix as 0/1: which features a text has."""
+    binary = x.copy()
+    binary.data[:] = 1.0
+    return binary
+
+
+def _logits(x: Sparse, weights: FloatArray, votes: FloatArray, bias: FloatArray) -> FloatArray:
+    """What :class:`LaneClassifier` computes for each row of ``x``, before the temperature."""
+    out: FloatArray = x @ weights + _present(x) @ votes + bias
+    return out
 
 
 def _fit_temperature(
@@ -198,8 +231,8 @@ def _fit_temperature(
     for test in splits:
         if test.all() or not test.any() or len(np.unique(y[~test])) < 2:
             continue
-        weights, bias = _fit(x[~test], y[~test], w[~test], cfg, seed)
-        all_logits.append(x[test] @ weights + bias)
+        weights, votes, bias = _fit(x[~test], y[~test], w[~test], cfg, seed)
+        all_logits.append(_logits(x[test], weights, votes, bias))
         all_y.append(y[test])
     if not all_logits:
         return 1.0

@@ -141,3 +141,37 @@ def test_temperature_is_fitted_on_sources_the_model_has_not_seen() -> None:
     by_source = train(shifted + bulk, config=TrainConfig(max_iter=300, max_fold_share=0.25))
     by_random_folds = train(shifted + bulk, config=TrainConfig(max_iter=300, max_fold_share=0.0))
     assert by_source.temperature > 2 * by_random_folds.temperature
+
+
+def test_the_naive_bayes_votes_are_saved_and_change_the_scores(tiny: LaneClassifier, tmp_path: Path) -> None:
+    import numpy as np
+
+    alone = train(_records(), config=TrainConfig(folds=2, max_iter=300, nb_mix=0.0))
+    tiny.save(tmp_path / "mixed.npz")
+    alone.save(tmp_path / "alone.npz")
+    with np.load(tmp_path / "mixed.npz") as mixed, np.load(tmp_path / "alone.npz") as lr_only:
+        assert mixed["votes"].shape == mixed["weights"].shape
+        assert "votes" not in lr_only.files
+        np.testing.assert_array_equal(mixed["weights"], lr_only["weights"])
+    text = TEXTS[Lane.CODE_REVIEW][0]
+    assert not np.allclose(tiny.logits(text), alone.logits(text))
+
+
+def test_training_logits_are_the_logits_the_classifier_computes(
+    tiny: LaneClassifier, tmp_path: Path
+) -> None:
+    # the temperature is fitted on training-side logits: they must be what predict() scores
+    import numpy as np
+
+    from laneway.training import _logits, _matrix
+
+    tiny.save(tmp_path / "w.npz")
+    with np.load(tmp_path / "w.npz") as saved:
+        vocab = [str(v) for v in saved["vocab"]]
+        weights, votes = saved["weights"].astype(np.float32), saved["votes"].astype(np.float32)
+        bias = saved["bias"]
+    texts = [t for texts in TEXTS.values() for t in texts]
+    x = _matrix([tiny.featurizer.split(t) for t in texts], vocab, tiny.struct_scale)
+    expected = _logits(x, weights, votes, bias)
+    got = np.vstack([tiny.logits(t) for t in texts])
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)

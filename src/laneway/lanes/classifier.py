@@ -3,12 +3,16 @@
 Prediction is plain Python over precomputed lookup tables (numpy only loads and saves): the text becomes a set of feature names (:mod:`laneway.lanes.features`),
 each known name maps to one row of a weight matrix, the rows are summed (scaled by
 ``1/sqrt(n)`` for the n known words and bigrams, i.e. an L2-normalised binary vector; by a fixed
-``struct_scale`` for structural features), the bias is added, the logits are divided by
-a temperature fitted on held-out folds, and a softmax gives calibrated probabilities.
+``struct_scale`` for structural features), each known name's row of a second, *vote* matrix
+(a complement naive Bayes model's per-feature log-weights, scaled by its share) is added once,
+the bias is added, the logits are divided by a temperature fitted on held-out folds, and a
+softmax gives calibrated probabilities. The two models err on different texts: together they
+are right on more of the sources they were not trained on than either alone.
 
 Weights file (``.npz``, no pickle): ``format``, ``lanes``, ``vocab``, ``weights`` (float16,
 ``len(vocab) x len(lanes)``), ``bias``, ``temperature``, ``clip`` (head and tail characters),
-``struct_scale``.
+``struct_scale`` and, optionally, ``votes`` (float16, the shape of ``weights``; files written
+before it existed have none and score as before).
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ from laneway.errors import ClassifierError
 from laneway.lanes.features import PREFIX, STRUCTURAL, SUFFIX, Featurizer, affixed
 from laneway.lanes.lane import TEXT_LANES, Lane
 
-FORMAT = "laneway-lanes/1"
+FORMAT = "laneway-lanes/2"
+#: Formats :meth:`LaneClassifier.load` reads: /1 files have no ``votes`` (an older laneway
+#: refuses a /2 file rather than score it without them).
+READABLE_FORMATS = ("laneway-lanes/1", FORMAT)
 WEIGHTS_FILE = "lanes.npz"
 #: How many top contributing features a prediction reports.
 N_SIGNALS = 4
@@ -166,6 +173,7 @@ class LaneClassifier:
         "_tables",
         "_temperature",
         "_vocab",
+        "_votes",
         "_weights",
     )
 
@@ -179,16 +187,20 @@ class LaneClassifier:
         lanes: tuple[Lane, ...] = TEXT_LANES,
         featurizer: Featurizer | None = None,
         struct_scale: float = STRUCT_SCALE,
+        votes: FloatArray | None = None,
     ) -> None:
         if weights.shape != (len(vocab), len(lanes)) or bias.shape != (len(lanes),):
             raise ClassifierError(
                 f"weights shape {weights.shape} / bias {bias.shape} do not match "
                 f"{len(vocab)} features x {len(lanes)} lanes"
             )
+        if votes is not None and votes.shape != weights.shape:
+            raise ClassifierError(f"votes shape {votes.shape} does not match weights {weights.shape}")
         if not math.isfinite(temperature) or temperature <= 0:
             raise ClassifierError(f"temperature must be a positive number, got {temperature}")
         self._names = list(vocab)
         self._weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self._votes = None if votes is None else np.ascontiguousarray(votes, dtype=np.float32)
         self._bias = np.asarray(bias, dtype=np.float32)
         self._temperature = float(temperature)
         self._lanes = lanes
@@ -228,6 +240,7 @@ class LaneClassifier:
             lanes=self._lanes,
             featurizer=self._featurizer,
             struct_scale=self._struct_scale,
+            votes=self._votes,
         )
 
     # -- prediction ----------------------------------------------------------------------------
@@ -240,9 +253,9 @@ class LaneClassifier:
         vocab = self._vocab
         return sorted([vocab[f] for f in structural if f in vocab])
 
-    def _scores(self, text: str) -> tuple[IntArray, FloatArray, FloatArray, FloatArray] | None:
-        """Known columns (lexical first), their weight rows, their scales and the raw logits;
-        None when the text has no known feature."""
+    def _scores(self, text: str) -> tuple[IntArray, FloatArray, FloatArray] | None:
+        """Known columns (lexical first), each one's contribution to each lane's logit and the
+        raw logits; None when the text has no known feature."""
         words, structural = self._featurizer.analyse(text)
         lex = self._tables.lexical(words)
         struct = self._structural(structural)
@@ -250,17 +263,19 @@ class LaneClassifier:
         if not n_lex and not struct:
             return None
         cols = np.concatenate((lex, np.array(struct, dtype=np.intp))) if struct else lex
-        rows: FloatArray = self._weights.take(cols, axis=0)
-        scale = np.full(len(cols), self._struct_scale, dtype=np.float32)
+        scale = np.full((len(cols), 1), self._struct_scale, dtype=np.float32)
         if n_lex:
             scale[:n_lex] = 1.0 / math.sqrt(n_lex)
-        raw: FloatArray = scale @ rows + self._bias
-        return cols, rows, scale, raw
+        contrib: FloatArray = self._weights.take(cols, axis=0) * scale
+        if self._votes is not None:
+            contrib += self._votes.take(cols, axis=0)
+        raw: FloatArray = contrib.sum(axis=0) + self._bias
+        return cols, contrib, raw
 
     def logits(self, text: str) -> FloatArray:
         """Uncalibrated scores per lane (temperature not applied)."""
         scored = self._scores(text)
-        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[3]
+        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[2]
 
     def predict(self, text: str) -> TextPrediction:
         scored = self._scores(text)
@@ -272,7 +287,7 @@ class LaneClassifier:
                 probabilities=dict.fromkeys(self._lanes, uniform),
                 signals=("no known features",),
             )
-        cols, rows, scale, raw = scored
+        cols, contributions, raw = scored
         # softmax over five numbers: plain floats beat numpy at this size
         t = self._temperature
         z = [v / t for v in raw.tolist()]
@@ -281,7 +296,7 @@ class LaneClassifier:
         total = sum(e)
         probs = [v / total for v in e]
         best = probs.index(max(probs))
-        contrib = rows[:, best] * scale
+        contrib = contributions[:, best]
         order = np.argsort(-contrib, kind="stable")[:N_SIGNALS]
         names = self._names
         signals = tuple(
@@ -311,8 +326,10 @@ class LaneClassifier:
         missing = {"format", "lanes", "vocab", "weights", "bias", "temperature", "clip"} - set(arrays)
         if missing:
             raise ClassifierError(f"{file}: not a laneway weights file (missing {sorted(missing)})")
-        if str(arrays["format"]) != FORMAT:
-            raise ClassifierError(f"{file}: unsupported format {arrays['format']!s} (want {FORMAT})")
+        if str(arrays["format"]) not in READABLE_FORMATS:
+            raise ClassifierError(
+                f"{file}: unsupported format {arrays['format']!s} (want one of {', '.join(READABLE_FORMATS)})"
+            )
         try:
             lanes = tuple(Lane.parse(str(x)) for x in arrays["lanes"])
         except ValueError as exc:
@@ -326,23 +343,26 @@ class LaneClassifier:
             lanes=lanes,
             featurizer=Featurizer(head_chars=head, tail_chars=tail),
             struct_scale=float(arrays.get("struct_scale", STRUCT_SCALE)),
+            votes=arrays["votes"].astype(np.float32) if "votes" in arrays else None,
         )
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the weights (compressed ``.npz``); the parent directory must exist."""
         file = Path(path)
+        arrays: dict[str, Any] = {
+            "format": np.array(FORMAT),
+            "lanes": np.array([lane.value for lane in self._lanes]),
+            "vocab": np.array(self._names),
+            "weights": self._weights.astype(np.float16),
+            "bias": self._bias,
+            "temperature": np.array(self._temperature),
+            "clip": np.array([self._featurizer.head_chars, self._featurizer.tail_chars]),
+            "struct_scale": np.array(self._struct_scale),
+        }
+        if self._votes is not None:
+            arrays["votes"] = self._votes.astype(np.float16)
         try:
             with file.open("wb") as fh:
-                np.savez_compressed(
-                    fh,
-                    format=np.array(FORMAT),
-                    lanes=np.array([lane.value for lane in self._lanes]),
-                    vocab=np.array(self._names),
-                    weights=self._weights.astype(np.float16),
-                    bias=self._bias,
-                    temperature=np.array(self._temperature),
-                    clip=np.array([self._featurizer.head_chars, self._featurizer.tail_chars]),
-                    struct_scale=np.array(self._struct_scale),
-                )
+                np.savez_compressed(fh, **arrays)
         except OSError as exc:
             raise ClassifierError(f"cannot write classifier weights {file}: {exc}") from exc

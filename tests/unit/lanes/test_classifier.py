@@ -136,3 +136,35 @@ def test_long_texts_are_clipped_to_head_and_tail() -> None:
 
     f = Featurizer(head_chars=10, tail_chars=5)
     assert f.clip("a" * 10 + "b" * 100 + "c" * 5) == "a" * 10 + "\n" + "c" * 5
+
+
+def test_weights_files_of_the_first_format_load_and_score_without_votes(
+    clf: LaneClassifier, tmp_path: Path
+) -> None:
+    clf.save(tmp_path / "w.npz")
+    with np.load(tmp_path / "w.npz") as saved:
+        arrays = {key: saved[key] for key in saved.files if key != "votes"}
+    arrays["format"] = np.array("laneway-lanes/1")
+    np.savez(tmp_path / "v1.npz", **arrays)
+    old = LaneClassifier.load(tmp_path / "v1.npz")
+    text = "kubectl rollout status deployment/api hangs forever"
+    assert old.predict(text).probabilities != clf.predict(text).probabilities
+    assert set(old.predict(text).probabilities) == set(TEXT_LANES)
+
+
+def test_weights_files_of_an_unknown_format_are_rejected(clf: LaneClassifier, tmp_path: Path) -> None:
+    clf.save(tmp_path / "w.npz")
+    with np.load(tmp_path / "w.npz") as saved:
+        arrays = {key: saved[key] for key in saved.files}
+    arrays["format"] = np.array("laneway-lanes/9")
+    np.savez(tmp_path / "v9.npz", **arrays)
+    with pytest.raises(ClassifierError, match="unsupported format"):
+        LaneClassifier.load(tmp_path / "v9.npz")
+
+
+def test_votes_of_the_wrong_shape_are_rejected() -> None:
+    vocab = ["a", "b"]
+    weights = np.zeros((2, len(TEXT_LANES)), dtype=np.float32)
+    bias = np.zeros(len(TEXT_LANES), dtype=np.float32)
+    with pytest.raises(ClassifierError, match="votes shape"):
+        LaneClassifier(vocab=vocab, weights=weights, bias=bias, votes=np.zeros((3, 5), dtype=np.float32))
