@@ -92,7 +92,7 @@ def train(
         temperature=temperature,
         featurizer=featurizer,
         struct_scale=cfg.struct_scale,
-        votes=votes if cfg.nb_mix else None,
+        votes=votes,
     )
 
 

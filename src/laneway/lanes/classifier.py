@@ -11,8 +11,8 @@ are right on more of the sources they were not trained on than either alone.
 
 Weights file (``.npz``, no pickle): ``format``, ``lanes``, ``vocab``, ``weights`` (float16,
 ``len(vocab) x len(lanes)``), ``bias``, ``temperature``, ``clip`` (head and tail characters),
-``struct_scale`` and, optionally, ``votes`` (float16, the shape of ``weights``; files written
-before it existed have none and score as before).
+``struct_scale`` and ``votes`` (float16, the shape of ``weights``; format /1 files have none and
+score with zero votes, as they always did).
 """
 
 from __future__ import annotations
@@ -170,11 +170,10 @@ class LaneClassifier:
         "_lanes",
         "_names",
         "_struct_scale",
+        "_table",
         "_tables",
         "_temperature",
         "_vocab",
-        "_votes",
-        "_weights",
     )
 
     def __init__(
@@ -199,8 +198,11 @@ class LaneClassifier:
         if not math.isfinite(temperature) or temperature <= 0:
             raise ClassifierError(f"temperature must be a positive number, got {temperature}")
         self._names = list(vocab)
-        self._weights = np.ascontiguousarray(weights, dtype=np.float32)
-        self._votes = None if votes is None else np.ascontiguousarray(votes, dtype=np.float32)
+        # one row per feature: its weights, then its votes (zero when there are none), so that
+        # a text's rows come from one `take`
+        self._table: FloatArray = np.ascontiguousarray(
+            np.hstack([weights, np.zeros_like(weights) if votes is None else votes]), dtype=np.float32
+        )
         self._bias = np.asarray(bias, dtype=np.float32)
         self._temperature = float(temperature)
         self._lanes = lanes
@@ -230,6 +232,14 @@ class LaneClassifier:
     def n_features(self) -> int:
         return len(self._names)
 
+    @property
+    def _weights(self) -> FloatArray:
+        return self._table[:, : len(self._lanes)]
+
+    @property
+    def _votes(self) -> FloatArray:
+        return self._table[:, len(self._lanes) :]
+
     def with_temperature(self, temperature: float) -> LaneClassifier:
         """A copy of this classifier with another calibration temperature."""
         return LaneClassifier(
@@ -253,9 +263,9 @@ class LaneClassifier:
         vocab = self._vocab
         return sorted([vocab[f] for f in structural if f in vocab])
 
-    def _scores(self, text: str) -> tuple[IntArray, FloatArray, FloatArray] | None:
-        """Known columns (lexical first), each one's contribution to each lane's logit and the
-        raw logits; None when the text has no known feature."""
+    def _scores(self, text: str) -> tuple[IntArray, FloatArray, FloatArray, FloatArray] | None:
+        """Known columns (lexical first), their rows of the table, the rows' scales (weights,
+        votes) and the raw logits; None when the text has no known feature."""
         words, structural = self._featurizer.analyse(text)
         lex = self._tables.lexical(words)
         struct = self._structural(structural)
@@ -263,19 +273,21 @@ class LaneClassifier:
         if not n_lex and not struct:
             return None
         cols = np.concatenate((lex, np.array(struct, dtype=np.intp))) if struct else lex
-        scale = np.full((len(cols), 1), self._struct_scale, dtype=np.float32)
+        rows: FloatArray = self._table.take(cols, axis=0)
+        # per row: the scale of its weights (lexical rows share a unit norm), 1 for its votes
+        scale = np.ones((len(cols), 2), dtype=np.float32)
+        scale[:, 0] = self._struct_scale
         if n_lex:
-            scale[:n_lex] = 1.0 / math.sqrt(n_lex)
-        contrib: FloatArray = self._weights.take(cols, axis=0) * scale
-        if self._votes is not None:
-            contrib += self._votes.take(cols, axis=0)
-        raw: FloatArray = contrib.sum(axis=0) + self._bias
-        return cols, contrib, raw
+            scale[:n_lex, 0] = 1.0 / math.sqrt(n_lex)
+        n = len(self._lanes)
+        total = scale.T @ rows  # one small product instead of a scale, a sum and an add per half
+        raw: FloatArray = total[0, :n] + total[1, n:] + self._bias
+        return cols, rows, scale, raw
 
     def logits(self, text: str) -> FloatArray:
         """Uncalibrated scores per lane (temperature not applied)."""
         scored = self._scores(text)
-        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[2]
+        return np.zeros(len(self._lanes), dtype=np.float32) if scored is None else scored[3]
 
     def predict(self, text: str) -> TextPrediction:
         scored = self._scores(text)
@@ -287,7 +299,7 @@ class LaneClassifier:
                 probabilities=dict.fromkeys(self._lanes, uniform),
                 signals=("no known features",),
             )
-        cols, contributions, raw = scored
+        cols, rows, scale, raw = scored
         # softmax over five numbers: plain floats beat numpy at this size
         t = self._temperature
         z = [v / t for v in raw.tolist()]
@@ -296,7 +308,7 @@ class LaneClassifier:
         total = sum(e)
         probs = [v / total for v in e]
         best = probs.index(max(probs))
-        contrib = contributions[:, best]
+        contrib = rows[:, best] * scale[:, 0] + rows[:, len(self._lanes) + best]
         order = np.argsort(-contrib, kind="stable")[:N_SIGNALS]
         names = self._names
         signals = tuple(
@@ -359,8 +371,7 @@ class LaneClassifier:
             "clip": np.array([self._featurizer.head_chars, self._featurizer.tail_chars]),
             "struct_scale": np.array(self._struct_scale),
         }
-        if self._votes is not None:
-            arrays["votes"] = self._votes.astype(np.float16)
+        arrays["votes"] = self._votes.astype(np.float16)
         try:
             with file.open("wb") as fh:
                 np.savez_compressed(fh, **arrays)
