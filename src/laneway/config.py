@@ -34,7 +34,7 @@ class PolicySettings(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     #: Below this classifier confidence, use ``default_lane`` (mini first, escalates on failure).
     #: 0.3: on leave-one-source-out predictions 0.5 sent 15% of texts to the default and cost
     #: 2 points of model accuracy (0.885 -> 0.862 over the corpus sources); 0.3 costs nothing.
-    min_confidence: float = 0.3
+    min_confidence: float = 0.4
     default_lane: Lane = Lane.ROUTINE
     #: Shell calls in the history that, with a shell tool declared, make a request terminal work.
     terminal_shell_calls: int = 3
