@@ -152,12 +152,17 @@ async def ledger_rows(schema: str) -> list[dict[str, Any]]:
     return [dict(r) for r in records]
 
 
-def stop_gracefully(replicas: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
+def stop_gracefully(replicas: list[tuple[str, subprocess.Popen[bytes]]], tmp_path: Path) -> None:
     for _, proc in replicas:
         proc.send_signal(signal.SIGTERM)
-    for _, proc in replicas:
-        # uvicorn re-raises the captured SIGTERM after its graceful shutdown: exit by that signal
-        assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
+    for i, (_, proc) in enumerate(replicas):
+        try:
+            # uvicorn waits up to 30 s (timeout_graceful_shutdown) for requests still running,
+            # then runs the app's shutdown; it re-raises the captured SIGTERM: exit by that signal
+            code = proc.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"replica{i} did not stop within 45 s of SIGTERM\n{log_tails(tmp_path)}")
+        assert code in (0, -signal.SIGTERM), log_tails(tmp_path)
 
 
 async def test_budget_ledger_and_rpm_hold_across_three_replicas(
@@ -175,7 +180,7 @@ async def test_budget_ledger_and_rpm_hold_across_three_replicas(
             rpm_elapsed = time.monotonic() - started
         except httpx.TransportError as exc:  # rare in CI: keep what the replicas said about it
             raise AssertionError(f"{exc!r} during a burst\n{log_tails(tmp_path)}") from exc
-    stop_gracefully(replicas)
+    stop_gracefully(replicas, tmp_path)
     rows = await ledger_rows(shared[1])
 
     statuses = Counter(r.status_code for r in replies)
@@ -228,7 +233,7 @@ def chat(text: str, model: str = "laneway/auto") -> dict[str, Any]:
 
 
 async def test_a_session_keeps_its_pin_and_escalation_on_every_replica(
-    replicas: list[tuple[str, subprocess.Popen[bytes]]],
+    replicas: list[tuple[str, subprocess.Popen[bytes]]], tmp_path: Path
 ) -> None:
     bases = [url for url, _ in replicas]
     async with httpx.AsyncClient(timeout=60) as http:
@@ -259,11 +264,11 @@ async def test_a_session_keeps_its_pin_and_escalation_on_every_replica(
             r = await turn(http, base, chat("and now something easy", "laneway/routine"), "escalated-session")
             assert r.headers["x-laneway-model"] == CODEX
             assert "failing shell commands" in r.headers["x-laneway-reason"]
-    stop_gracefully(replicas)
+    stop_gracefully(replicas, tmp_path)
 
 
 async def test_a_deployment_one_replica_cools_down_rests_on_the_others(
-    replicas: list[tuple[str, subprocess.Popen[bytes]]],
+    replicas: list[tuple[str, subprocess.Popen[bytes]]], tmp_path: Path
 ) -> None:
     bases = [url for url, _ in replicas]
     body = chat("run the nightly cloud task", "laneway/cloud_task")  # codex is its only candidate
@@ -281,4 +286,4 @@ async def test_a_deployment_one_replica_cools_down_rests_on_the_others(
             r = await http.post(f"{base}/v1/chat/completions", json=body, headers=headers)
             assert r.status_code == 503, r.text
             assert "sim/gpt-5.3-codex cooling down" in r.json()["error"]["message"]
-    stop_gracefully(replicas)
+    stop_gracefully(replicas, tmp_path)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,7 +26,9 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="Classifier weights from laneway train.")
         ] = None,
         workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per CPU core).")] = 1,
-        log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+        log_level: Annotated[
+            str, typer.Option(help="Log level of uvicorn and laneway (critical, error, warning, info, debug).")
+        ] = "info",
         access_log: Annotated[
             bool,
             typer.Option(help="uvicorn's per-request access log (the ledger already records each request)."),
@@ -74,6 +78,7 @@ def register(app: typer.Typer) -> None:
             loop="uvloop",
             http="httptools",
             log_level=log_level,
+            log_config=log_config(log_level),
             access_log=access_log,
             # laneway never reads the client address or scheme: no X-Forwarded-* rewriting
             # middleware wrapped around every request (a header scan and one more frame)
@@ -81,3 +86,18 @@ def register(app: typer.Typer) -> None:
             timeout_graceful_shutdown=30,
             timeout_keep_alive=int(cfg.server.keep_alive_s),
         )
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging set-up plus laneway's own loggers, on uvicorn's handler at ``level``
+    (without it, laneway's info lines, such as each shutdown step, go nowhere)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    numeric = logging.getLevelName(level.upper())
+    config["loggers"]["laneway"] = {
+        "handlers": ["default"],
+        "level": numeric if isinstance(numeric, int) else logging.DEBUG,  # uvicorn's "trace"
+        "propagate": False,
+    }
+    return config

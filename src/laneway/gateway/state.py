@@ -143,21 +143,28 @@ class GatewayState:
         """Close upstreams, flush and close the ledger (every row written so far lands), then
         admission (key store, limits) and the sessions laneway opened."""
         runtime, self.runtime = self.runtime, None
+        # one line per step, so that a shutdown that hangs says where
         try:
+            log.info("shutdown: closing upstreams")
             await self.pool.stop()
         finally:
             try:
                 if self.ledger_started:
                     self.ledger_started = False
+                    log.info("shutdown: flushing and closing the ledger")
                     await self.ledger.close()
             finally:
                 try:
                     if runtime is not None:
+                        log.info("shutdown: closing the key store and limits")
                         await runtime.admission.close()
                 finally:
                     if self.owns_sessions and self.sessions is not None:
                         sessions, self.sessions, self.owns_sessions = self.sessions, None, False
+                        log.info("shutdown: closing the session store")
                         await sessions.aclose()
                     if self.cooldown_sync is not None:
                         sync, self.cooldown_sync = self.cooldown_sync, None
+                        log.info("shutdown: stopping the shared cooldowns")
                         await sync.aclose()
+                    log.info("shutdown: done")
