@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
         workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per CPU core).")] = 1,
         log_level: Annotated[
-            str, typer.Option(help="Log level of uvicorn and laneway (critical, error, warning, info, debug).")
+            str,
+            typer.Option(help="Log level of uvicorn and laneway (critical, error, warning, info, debug)."),
         ] = "info",
         access_log: Annotated[
             bool,

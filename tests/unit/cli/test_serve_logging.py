@@ -8,14 +8,18 @@ import pytest
 from laneway.cli.serve import log_config
 
 
-@pytest.mark.parametrize(("level", "expected"), [("info", logging.INFO), ("WARNING", logging.WARNING), ("trace", logging.DEBUG)])
+@pytest.mark.parametrize(
+    ("level", "expected"), [("info", logging.INFO), ("WARNING", logging.WARNING), ("trace", logging.DEBUG)]
+)
 def test_laneway_loggers_log_on_uvicorns_handler_at_the_chosen_level(level: str, expected: int) -> None:
     config = log_config(level)
     assert config["loggers"]["laneway"] == {"handlers": ["default"], "level": expected, "propagate": False}
     assert "uvicorn" in config["loggers"]  # uvicorn's own set-up is kept
 
 
-def test_the_config_is_accepted_by_logging_and_reaches_laneway_loggers(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_config_is_accepted_by_logging_and_reaches_laneway_loggers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     logging.config.dictConfig(log_config("info"))
     try:
         logging.getLogger("laneway.gateway").info("shutdown: done")
