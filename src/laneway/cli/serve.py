@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import logging
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -70,6 +69,10 @@ def register(app: typer.Typer) -> None:
             from laneway.gateway.app import create_app
 
             create_app()  # fail fast (config, catalog, classifier) before binding the port
+        try:
+            log_setup = log_config(log_level)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
         uvicorn.run(
             "laneway.gateway.app:create_server_app",  # create_app, then the GC tuned for serving
             factory=True,
@@ -79,7 +82,7 @@ def register(app: typer.Typer) -> None:
             loop="uvloop",
             http="httptools",
             log_level=log_level,
-            log_config=log_config(log_level),
+            log_config=log_setup,
             access_log=access_log,
             # laneway never reads the client address or scheme: no X-Forwarded-* rewriting
             # middleware wrapped around every request (a header scan and one more frame)
@@ -91,14 +94,16 @@ def register(app: typer.Typer) -> None:
 
 def log_config(level: str) -> dict[str, Any]:
     """uvicorn's logging set-up plus laneway's own loggers, on uvicorn's handler at ``level``
-    (without it, laneway's info lines, such as each shutdown step, go nowhere)."""
-    from uvicorn.config import LOGGING_CONFIG
+    (without it, laneway's info lines, such as each shutdown step, go nowhere). Raises
+    ``ValueError`` for a level uvicorn does not know."""
+    from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 
+    if level.lower() not in LOG_LEVELS:
+        raise ValueError(f"unknown log level {level!r} (known: {', '.join(LOG_LEVELS)})")
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    numeric = logging.getLevelName(level.upper())
     config["loggers"]["laneway"] = {
         "handlers": ["default"],
-        "level": numeric if isinstance(numeric, int) else logging.DEBUG,  # uvicorn's "trace"
+        "level": LOG_LEVELS[level.lower()],
         "propagate": False,
     }
     return config

@@ -9,7 +9,7 @@ from laneway.cli.serve import log_config
 
 
 @pytest.mark.parametrize(
-    ("level", "expected"), [("info", logging.INFO), ("WARNING", logging.WARNING), ("trace", logging.DEBUG)]
+    ("level", "expected"), [("info", logging.INFO), ("WARNING", logging.WARNING), ("trace", 5)]
 )
 def test_laneway_loggers_log_on_uvicorns_handler_at_the_chosen_level(level: str, expected: int) -> None:
     config = log_config(level)
@@ -31,3 +31,8 @@ def test_the_config_is_accepted_by_logging_and_reaches_laneway_loggers(
         logging.getLogger("laneway").handlers.clear()
         logging.getLogger("laneway").propagate = True
         logging.getLogger("laneway").setLevel(logging.NOTSET)
+
+
+def test_an_unknown_level_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown log level 'loud'"):
+        log_config("loud")
