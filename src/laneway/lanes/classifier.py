@@ -370,8 +370,8 @@ class LaneClassifier:
             "temperature": np.array(self._temperature),
             "clip": np.array([self._featurizer.head_chars, self._featurizer.tail_chars]),
             "struct_scale": np.array(self._struct_scale),
+            "votes": self._votes.astype(np.float16),
         }
-        arrays["votes"] = self._votes.astype(np.float16)
         try:
             with file.open("wb") as fh:
                 np.savez_compressed(fh, **arrays)
