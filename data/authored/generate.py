@@ -55,6 +55,12 @@ TASKS_EXTRA = {
     "routine": 500,
     "computer_use": 1000,
 }
+#: The extra families, in the order they are appended: (seed tag, fragment module, texts per lane).
+EXTRA_FAMILIES = (
+    ("styles", styles, STYLE_EXTRA),
+    ("voices", voices, VOICES_EXTRA),
+    ("tasks", tasks, TASKS_EXTRA),
+)
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "terminal": terminal.generate,
     "deep_coding": deep_coding.generate,
@@ -97,30 +103,9 @@ def main(seed: int = 7) -> None:
         rows: list[dict[str, str]] = []
         _fill(rows, seen, lane, n, GENERATORS[lane], random.Random(f"{seed}:{lane}"))
         # each extra family draws from its own seed stream: adding one leaves the others as they were
-        _fill(
-            rows,
-            seen,
-            lane,
-            n + STYLE_EXTRA.get(lane, 0),
-            partial(styles.generate, lane),
-            random.Random(f"{seed}:{lane}:styles"),
-        )
-        _fill(
-            rows,
-            seen,
-            lane,
-            len(rows) + VOICES_EXTRA.get(lane, 0),
-            partial(voices.generate, lane),
-            random.Random(f"{seed}:{lane}:voices"),
-        )
-        _fill(
-            rows,
-            seen,
-            lane,
-            len(rows) + TASKS_EXTRA.get(lane, 0),
-            partial(tasks.generate, lane),
-            random.Random(f"{seed}:{lane}:tasks"),
-        )
+        for tag, module, extra in EXTRA_FAMILIES:
+            rng = random.Random(f"{seed}:{lane}:{tag}")
+            _fill(rows, seen, lane, len(rows) + extra.get(lane, 0), partial(module.generate, lane), rng)
         with (out / f"{lane}.jsonl").open("w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
