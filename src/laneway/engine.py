@@ -81,8 +81,8 @@ class Engine:
         threshold = self.settings.codex_threshold
         if threshold is not None:
             # the knob is the operator's rule for uncertain texts: it replaces the fallback, which
-            # would otherwise send every text it moved (one lane's probability is often < 0.3)
-            # back to the default lane
+            # would otherwise send every text it moved (one lane's probability is often below
+            # min_confidence) back to the default lane
             prediction, why = self._apply_threshold(prediction, threshold, why)
             return LaneCall(prediction.lane, prediction.confidence, (why,))
         if prediction.confidence < self.settings.min_confidence:

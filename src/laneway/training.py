@@ -165,6 +165,7 @@ def _fit(
     if len(classes) == 2:  # sklearn stores one row for a binary problem
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         intercept = np.array([-intercept[0] / 2, intercept[0] / 2], dtype=np.float32)
+    nb_coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
     if cfg.nb_mix:
         # complement NB scores a text by summing per-feature log-weights over the features
         # present; centred per feature across the lanes (softmax ignores a shift shared by all
@@ -174,9 +175,8 @@ def _fit(
         nb_coef = (cfg.nb_mix * (log_w - log_w.mean(axis=0))).astype(np.float32)
     for row, c in enumerate(classes):
         weights[:, c] = coef[row]
+        votes[:, c] = nb_coef[row]
         bias[c] = intercept[row]
-        if cfg.nb_mix:
-            votes[:, c] = nb_coef[row]
     # Ship what is saved: float16, so a trained and a reloaded model agree exactly.
     return weights.astype(np.float16).astype(np.float32), votes.astype(np.float16).astype(np.float32), bias
 
